@@ -1,0 +1,147 @@
+using System.Reflection;
+using Im.Orleans.Catalog;
+using Im.Orleans.Hosting;
+using Im.Orleans.Runtime;
+using Im.Orleans.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using NSubstitute;
+
+namespace Im.Orleans.TestKit;
+
+/// <summary>
+/// A silo for grain unit tests: the real catalog and turn scheduler, ETag-enforcing test storage for every
+/// storage name, manual time, probes for the grains the grain under test calls, and observer capture.
+/// </summary>
+public sealed class TestKitSilo : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly Silo _silo;
+    private readonly GrainCatalog _catalog;
+    private readonly GrainTypeManager _types;
+
+    public TestKitSilo(Action<ISiloBuilder>? configure = null)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Time);
+        services.AddOrleans(configure: silo =>
+        {
+            silo.Services.AddSingleton(sp => new TestGrainStorage(sp.GetRequiredService<Serialization.GrainSerializer>()));
+            silo.Services.AddKeyedSingleton<IGrainStorage>(KeyedService.AnyKey, (sp, _) => sp.GetRequiredService<TestGrainStorage>());
+            configure?.Invoke(silo);
+        });
+        _services = services.BuildServiceProvider();
+        _silo = _services.GetRequiredService<Silo>();
+        _silo.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+        _catalog = _services.GetRequiredService<GrainCatalog>();
+        _types = _services.GetRequiredService<GrainTypeManager>();
+        Storage = _services.GetRequiredService<TestGrainStorage>();
+        GrainFactory = _services.GetRequiredService<IGrainFactory>();
+    }
+
+    public ManualTimeProvider Time { get; } = new();
+
+    public TestGrainStorage Storage { get; }
+
+    public IGrainFactory GrainFactory { get; }
+
+    public IServiceProvider ServiceProvider => _services;
+
+    /// <summary>How many grain activations exist (observers and probes not counted).</summary>
+    public int ActivationCount => _catalog.Activations.Count(a => !a.ClassInfo.IsLocalObject && a.Status != ActivationStatus.Invalid);
+
+    public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey => GrainFactory.GetGrain<TGrainInterface>(key);
+
+    /// <summary>Activates the grain of class <typeparamref name="TGrain"/> with this key and returns its instance.</summary>
+    public async Task<TGrain> CreateGrainAsync<TGrain>(string key) where TGrain : Grain
+    {
+        var activation = await _catalog.EnsureActivatedAsync(GrainIdOf<TGrain>(key));
+        return (TGrain)activation.Instance!;
+    }
+
+    public Task<TGrain> CreateGrainAsync<TGrain>(Guid key) where TGrain : Grain => CreateGrainAsync<TGrain>(GrainKeyFormat.Format(key));
+
+    public Task<TGrain> CreateGrainAsync<TGrain>(long key) where TGrain : Grain => CreateGrainAsync<TGrain>(GrainKeyFormat.Format(key));
+
+    public bool IsActive<TGrain>(string key) where TGrain : Grain =>
+        _catalog.TryGetActivation(GrainIdOf<TGrain>(key), out var activation) && activation!.Status != ActivationStatus.Invalid;
+
+    /// <summary>What storage holds for the grain's [PersistentState] of type <typeparamref name="TState"/>.</summary>
+    public Task<TState?> StateAsync<TGrain, TState>(string key) where TGrain : Grain =>
+        Storage.GetStoredAsync<TState>(GrainIdOf<TGrain>(key), StateNameOf<TGrain, TState>());
+
+    /// <summary>Writes the grain's stored state as another process would, making a live activation's ETag stale.</summary>
+    public Task WriteStateBehindGrainAsync<TGrain, TState>(string key, TState state) where TGrain : Grain =>
+        Storage.WriteBehindGrainAsync(GrainIdOf<TGrain>(key), StateNameOf<TGrain, TState>(), state);
+
+    /// <summary>Answers calls to grain <typeparamref name="T"/>/<paramref name="key"/> with an NSubstitute substitute.</summary>
+    public T AddProbe<T>(string key) where T : class, IGrainWithStringKey
+    {
+        var probe = Substitute.For<T>();
+        AddProbe(key, probe);
+        return probe;
+    }
+
+    /// <summary>Answers calls to grain <typeparamref name="T"/>/<paramref name="key"/> with the given object.</summary>
+    public void AddProbe<T>(string key, T probe) where T : class, IGrainWithStringKey =>
+        _catalog.RegisterLocalObject(new GrainId(_types.GetGrainType(typeof(T)), key), probe, typeof(T));
+
+    /// <summary>Makes an observer reference whose calls are recorded.</summary>
+    public ObserverCapture<T> CaptureObserver<T>() where T : class, IGrainObserver => new(GrainFactory);
+
+    /// <summary>Fires every grain timer once, now, and waits until the ticks ran.</summary>
+    public async Task FireAllTimersAsync()
+    {
+        var ticks = _catalog.Activations.Where(a => a.HasTimers).SelectMany(a => a.Timers.Snapshot()).Select(t => t.FireNowAsync()).ToList();
+        await Task.WhenAll(ticks);
+        await QuiesceAsync();
+    }
+
+    /// <summary>Moves manual time forward (timers and timeouts fall due) and waits until the activations settle.</summary>
+    public async Task AdvanceTimeAsync(TimeSpan delta)
+    {
+        Time.Advance(delta);
+        await QuiesceAsync();
+    }
+
+    /// <summary>Runs idle collection now and waits for the deactivations; returns how many activations were collected.</summary>
+    public async Task<int> CollectIdleAsync()
+    {
+        var before = _catalog.Activations.ToList();
+        var collected = _services.GetRequiredService<ActivationCollector>().CollectIdle();
+        await Task.WhenAll(before.Where(a => a.Status == ActivationStatus.Deactivating).Select(a => a.Deactivated));
+        return collected;
+    }
+
+    /// <summary>Waits until no activation has queued or running work (one-way calls and observer pushes delivered).</summary>
+    public async Task QuiesceAsync(TimeSpan? limit = null)
+    {
+        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(10));
+        var quietRounds = 0;
+        while (quietRounds < 3)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("Activations did not settle in time.");
+            var busy = _catalog.Activations.Any(a => a.HasQueuedWork || a.RunningCount > 0 || a.WaitingCount > 0);
+            quietRounds = busy ? 0 : quietRounds + 1;
+            await Task.Delay(1);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _silo.StopAsync(CancellationToken.None);
+        await _services.DisposeAsync();
+    }
+
+    private GrainId GrainIdOf<TGrain>(string key)
+    {
+        return new GrainId(_types.GetGrainTypeOfClass(typeof(TGrain)), key);
+    }
+
+    private static string StateNameOf<TGrain, TState>()
+    {
+        var parameter = typeof(TGrain).GetConstructors().SelectMany(c => c.GetParameters())
+            .FirstOrDefault(p => p.ParameterType == typeof(IPersistentState<TState>) && p.GetCustomAttribute<PersistentStateAttribute>() is not null)
+            ?? throw new ArgumentException($"{typeof(TGrain).Name} has no [PersistentState] IPersistentState<{typeof(TState).Name}> parameter.");
+        return parameter.GetCustomAttribute<PersistentStateAttribute>()!.StateName;
+    }
+}

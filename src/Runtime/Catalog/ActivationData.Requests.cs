@@ -1,0 +1,78 @@
+using Im.Orleans.CodeGeneration;
+using Im.Orleans.Filters;
+using Im.Orleans.Messaging;
+using Im.Orleans.Runtime;
+using Im.Orleans.Storage;
+using Im.Orleans.Timers;
+using Microsoft.Extensions.Logging;
+
+namespace Im.Orleans.Catalog;
+
+/// <summary>Running requests on an <see cref="ActivationData"/> and answering their callers.</summary>
+internal sealed partial class ActivationData
+{
+    private void RunRequest(Message message)
+    {
+        if (message.IsExpired(Runtime.Time.GetTimestamp()))
+        {
+            // The caller has already been told it timed out; running it now would surprise everyone.
+            message.Fail(new TimeoutException($"{message} expired while it waited in the queue of {GrainId}."));
+            OnRequestFinished(message, null);
+            return;
+        }
+
+        var restoreContext = RequestContext.Enter(message.RequestContextData);
+        var filtered = UsesFilters && message.Request is not (TimerTickRequest or ActivationPing) ? new IncomingGrainCallContext(this, message.Request, Runtime.Filters) : null;
+        Task invocation;
+        try
+        {
+            invocation = filtered is null ? message.Request.InvokeAsync(Instance!) : filtered.RunAsync();
+        }
+        catch (Exception e)
+        {
+            invocation = Task.FromException(e);
+        }
+        finally
+        {
+            RequestContext.Exit(restoreContext);
+        }
+
+        if (invocation.IsCompleted) OnRequestFinished(message, invocation, filtered);
+        else invocation.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => OnRequestFinished(message, invocation, filtered));
+    }
+
+    private bool UsesFilters => Runtime.Filters.Length > 0 && !ClassInfo.IsLocalObject || Instance is IIncomingGrainCallFilter;
+
+    private void OnRequestFinished(Message message, Task? invocation, IncomingGrainCallContext? filtered = null)
+    {
+        if (invocation is not null)
+        {
+            // A filter may have replaced the result, so filtered calls answer from the context, not the method's task.
+            if (filtered is not null && invocation.IsCompletedSuccessfully) message.CompleteWithResult(filtered.Result);
+            else message.CompleteFrom(invocation);
+            if (invocation.IsFaulted) OnRequestFaulted(message, invocation.Exception!.InnerException!);
+        }
+
+        lock (SyncRoot)
+        {
+            FinishLocked(message);
+            PumpLocked();
+        }
+
+        if (message.Request is TimerTickRequest tick) tick.Timer.OnTickFinished();
+    }
+
+    private void OnRequestFaulted(Message message, Exception exception)
+    {
+        if (exception is InconsistentStateException)
+        {
+            // The stored state moved on without this activation: drop it so the next call reads fresh state.
+            StartDeactivation(new DeactivationReason(DeactivationReasonCode.ApplicationError, "The grain's persisted state changed underneath it.", exception));
+        }
+
+        if (message.Completion is null && message.Request is not TimerTickRequest)
+            Runtime.Logger.LogWarning(exception, "One-way request {Request} to {GrainId} failed", message.Request, GrainId);
+        else if (message.Request is TimerTickRequest)
+            Runtime.Logger.LogWarning(exception, "Timer tick of {GrainId} failed", GrainId);
+    }
+}

@@ -1,0 +1,178 @@
+using Im.Orleans.Messaging;
+using Im.Orleans.Runtime;
+using Im.Orleans.Scheduler;
+using Im.Orleans.Storage;
+using Im.Orleans.Timers;
+using Microsoft.Extensions.Logging;
+
+namespace Im.Orleans.Catalog;
+
+/// <summary>
+/// One activation of a grain: its instance, its queue of waiting requests and the rules that decide which may
+/// run (one at a time unless reentrant, read-only or always-interleave), and its life from activation to removal.
+/// </summary>
+internal sealed partial class ActivationData : ActivationScheduler, IMessageTarget
+{
+    [ThreadStatic] private static ActivationData? t_constructing;
+
+    private Queue<Message>? _waiting;
+    private int _exclusiveRunning;
+    private int _readOnlyRunning;
+    private int _interleavedRunning;
+    private long _lastActivity;
+    private long _keepAliveUntil;
+    private DeactivationReason? _pendingDeactivation;
+    private bool _deactivationScheduled;
+    private List<IActivationStateLoader>? _stateLoaders;
+    private ActivationTimers? _timers;
+    private TaskCompletionSource? _deactivated;
+
+    public ActivationData(GrainId grainId, GrainClassInfo classInfo, GrainRuntime runtime, object? localObject = null)
+    {
+        GrainId = grainId;
+        ClassInfo = classInfo;
+        Runtime = runtime;
+        _lastActivity = runtime.Time.GetTimestamp();
+        if (localObject is not null)
+        {
+            Instance = localObject;
+            Status = ActivationStatus.Valid;
+        }
+    }
+
+    /// <summary>The activation whose grain constructor is running on this thread.</summary>
+    internal static ActivationData? Constructing => t_constructing;
+
+    public GrainId GrainId { get; }
+
+    public GrainClassInfo ClassInfo { get; }
+
+    public GrainRuntime Runtime { get; }
+
+    public object? Instance { get; private set; }
+
+    public ActivationStatus Status { get; private set; }
+
+    public ActivationTimers Timers => _timers ??= new ActivationTimers(this);
+
+    internal bool HasTimers => _timers is { Count: > 0 };
+
+    public int RunningCount => _exclusiveRunning + _readOnlyRunning + _interleavedRunning;
+
+    public int WaitingCount
+    {
+        get { lock (SyncRoot) return _waiting?.Count ?? 0; }
+    }
+
+    /// <summary>TimeProvider timestamp of the last request that counts as activity.</summary>
+    public long LastActivity => Volatile.Read(ref _lastActivity);
+
+    /// <summary>Completes when the activation has been removed.</summary>
+    public Task Deactivated
+    {
+        get
+        {
+            lock (SyncRoot)
+            {
+                if (Status == ActivationStatus.Invalid) return Task.CompletedTask;
+                return (_deactivated ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+        }
+    }
+
+    internal void AddStateLoader(IActivationStateLoader loader) => (_stateLoaders ??= []).Add(loader);
+
+    public bool TryEnqueue(Message message)
+    {
+        lock (SyncRoot)
+        {
+            if (Status == ActivationStatus.Invalid) return false;
+            var mustWait = Status != ActivationStatus.Valid || (!message.CanInterleave && _waiting is { Count: > 0 }) || !CanStartLocked(message);
+            if (mustWait) (_waiting ??= new Queue<Message>()).Enqueue(message);
+            else StartLocked(message);
+            return true;
+        }
+    }
+
+    public void DelayDeactivation(TimeSpan timeSpan)
+    {
+        var until = timeSpan == Timeout.InfiniteTimeSpan ? long.MaxValue : Runtime.Time.GetTimestamp() + (long)(timeSpan.TotalSeconds * Runtime.Time.TimestampFrequency);
+        lock (SyncRoot) _keepAliveUntil = Math.Max(_keepAliveUntil, until);
+    }
+
+    /// <summary>True when nothing runs or waits, the idle time has reached <paramref name="age"/> and no DelayDeactivation holds it.</summary>
+    public bool IsCollectable(long now, TimeSpan age)
+    {
+        if (ClassInfo.IsLocalObject || age == Timeout.InfiniteTimeSpan) return false;
+        lock (SyncRoot)
+        {
+            if (Status != ActivationStatus.Valid || RunningCount > 0 || _waiting is { Count: > 0 }) return false;
+            if (now < _keepAliveUntil) return false;
+            return Runtime.Time.GetElapsedTime(_lastActivity, now) >= age;
+        }
+    }
+
+    private bool CanStartLocked(Message message)
+    {
+        if (ClassInfo.IsReentrant || message.CanInterleave) return true;
+        if (message.IsReadOnly) return _exclusiveRunning == 0;
+        return _exclusiveRunning == 0 && _readOnlyRunning == 0;
+    }
+
+    private void StartLocked(Message message)
+    {
+        if (message.CanInterleave) _interleavedRunning++;
+        else if (message.IsReadOnly) _readOnlyRunning++;
+        else _exclusiveRunning++;
+        if (message.CountsAsActivity) _lastActivity = Runtime.Time.GetTimestamp();
+        Schedule(WorkItem.ForPayload(message));
+    }
+
+    private void FinishLocked(Message message)
+    {
+        if (message.CanInterleave) _interleavedRunning--;
+        else if (message.IsReadOnly) _readOnlyRunning--;
+        else _exclusiveRunning--;
+        if (message.CountsAsActivity) _lastActivity = Runtime.Time.GetTimestamp();
+    }
+
+    /// <summary>Starts what may start now, or the deactivation when one is pending and nothing runs.</summary>
+    private void PumpLocked()
+    {
+        if (Status == ActivationStatus.Valid && _waiting is not null)
+        {
+            while (_waiting.TryPeek(out var next) && CanStartLocked(next))
+            {
+                _waiting.Dequeue();
+                StartLocked(next);
+            }
+        }
+
+        if (Status == ActivationStatus.Deactivating && RunningCount == 0 && !_deactivationScheduled)
+        {
+            _deactivationScheduled = true;
+            Schedule(WorkItem.ForPayload(_pendingDeactivation!.Value));
+        }
+    }
+
+    protected override void RunItem(object payload)
+    {
+        switch (payload)
+        {
+            case Message message:
+                RunRequest(message);
+                break;
+            case ActivationStart:
+                _ = ActivateAsync();
+                break;
+            case DeactivationReason reason:
+                _ = DeactivateAsync(reason);
+                break;
+        }
+    }
+
+    protected override void OnUnhandledException(Exception exception) =>
+        Runtime.Logger.LogError(exception, "Unhandled exception in a continuation of {GrainId}", GrainId);
+
+    public override string ToString() => $"[Activation {GrainId} {Status}]";
+}

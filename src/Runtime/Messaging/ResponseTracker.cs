@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using Im.Orleans.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Im.Orleans.Messaging;
+
+/// <summary>
+/// Keeps the calls whose callers are waiting and fails each with a TimeoutException once its deadline passes.
+/// One sweep timer for all calls: a timer per call would cost more than the call itself.
+/// </summary>
+internal sealed class ResponseTracker : IDisposable
+{
+    private readonly ConcurrentDictionary<long, Message> _pending = new();
+    private readonly TimeProvider _time;
+    private readonly MessagingOptions _options;
+    private ITimer? _timer;
+    private long _nextCorrelationId;
+
+    public ResponseTracker(TimeProvider time, IOptions<MessagingOptions> options)
+    {
+        _time = time;
+        _options = options.Value;
+    }
+
+    public int PendingCount => _pending.Count;
+
+    public void Start() => _timer ??= _time.CreateTimer(static s => ((ResponseTracker)s!).Sweep(), this, _options.ResponseTimeoutCheckPeriod, _options.ResponseTimeoutCheckPeriod);
+
+    public long Deadline(TimeSpan? methodTimeout)
+    {
+        var timeout = methodTimeout ?? _options.ResponseTimeout;
+        return timeout == Timeout.InfiniteTimeSpan ? 0 : _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
+    }
+
+    public void Track(Message message)
+    {
+        if (message.Deadline == 0) return;
+        var id = Interlocked.Increment(ref _nextCorrelationId);
+        message.SetTracking(this, id);
+        _pending[id] = message;
+    }
+
+    public void Remove(long correlationId) => _pending.TryRemove(correlationId, out _);
+
+    /// <summary>Fails every call whose deadline has passed; public so tests with manual time can drive it.</summary>
+    public void Sweep()
+    {
+        var now = _time.GetTimestamp();
+        foreach (var (id, message) in _pending)
+        {
+            if (!message.IsExpired(now)) continue;
+            if (_pending.TryRemove(id, out _))
+                message.Fail(new TimeoutException($"Response did not arrive on time: {message} waited longer than its response timeout. A cycle of calls between non-reentrant grains ends this way."));
+        }
+    }
+
+    public void Dispose() => _timer?.Dispose();
+}

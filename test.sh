@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The one test command: installs what is missing, builds everything, runs every suite, and exits non-zero on
+# any failure. Test projects start the servers they need (PostgreSQL on a loopback port) themselves.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+scripts/ensure-postgres.sh || { echo "could not install PostgreSQL"; exit 1; }
+
+configuration=Release
+dotnet build Im.Orleans.sln -c "$configuration" -warnaserror -nologo -v quiet || { echo "build failed"; exit 1; }
+
+results=$(mktemp -d)
+failed_projects=()
+for project in test/*/*.csproj; do
+    name=$(basename "$(dirname "$project")")
+    echo "=== $name"
+    if ! dotnet test "$project" -c "$configuration" --no-build --nologo \
+        --logger "trx;LogFileName=$name.trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1200000; then
+        failed_projects+=("$name")
+    fi
+done
+
+# One closing line for the whole run, summed over every project's TRX counters.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+    p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters")
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${n:-0}))
+done
+rm -rf "$results"
+
+if [ ${#failed_projects[@]} -gt 0 ]; then
+    echo "failing projects: ${failed_projects[*]}"
+    [ "$failed" -gt 0 ] || failed=${#failed_projects[@]}
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
