@@ -7,13 +7,19 @@ public sealed class ObserverCapture<T> where T : class, IGrainObserver
 {
     private readonly List<ObservedCall> _calls = [];
     private readonly SemaphoreSlim _signal = new(0);
+    private readonly IGrainFactory _factory;
+    private readonly T _recorder;
 
     internal ObserverCapture(IGrainFactory factory)
     {
-        var recorder = DispatchProxy.Create<T, RecordingProxy>();
-        ((RecordingProxy)(object)recorder).Owner = this;
-        Reference = factory.CreateObjectReference<T>((IGrainObserver)recorder);
+        _factory = factory;
+        _recorder = DispatchProxy.Create<T, RecordingProxy>();
+        ((RecordingProxy)(object)_recorder).Owner = this;
+        Reference = factory.CreateObjectReference<T>(_recorder);
     }
+
+    /// <summary>Deletes the object reference, as a client that went away would.</summary>
+    public void Delete() => _factory.DeleteObjectReference<T>(_recorder);
 
     /// <summary>The observer reference to pass to grains.</summary>
     public T Reference { get; }

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Im.Orleans.Hosting;
 
@@ -51,7 +52,7 @@ public static class SiloHostingExtensions
         services.AddSingleton<GrainFactory>();
         services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainFactory>());
         services.AddSingleton<IGrainReferenceActivator>(sp => sp.GetRequiredService<GrainFactory>());
-        services.AddSingleton<GrainSerializer>();
+        services.AddSingleton(sp => new GrainSerializer(sp.GetRequiredService<IOptions<SerializationOptions>>(), sp.GetRequiredService<IGrainReferenceActivator>));
         services.AddSingleton(sp => new Silo(
             sp.GetServices<IStartupTask>(), sp.GetRequiredService<GrainCatalog>(), sp.GetRequiredService<ActivationCollector>(),
             sp.GetRequiredService<ResponseTracker>(), sp.GetRequiredService<ILogger<Silo>>()));

@@ -11,10 +11,16 @@ public sealed class GrainSerializer
     private readonly ConcurrentDictionary<Type, string?> _problems = new();
 
     public GrainSerializer(IOptions<SerializationOptions> options, IGrainReferenceActivator referenceActivator)
+        : this(options, () => referenceActivator)
+    {
+    }
+
+    /// <summary>Resolves the reference activator on first use: it depends on the runtime, which depends on this serializer.</summary>
+    internal GrainSerializer(IOptions<SerializationOptions> options, Func<IGrainReferenceActivator> referenceActivator)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(referenceActivator);
-        var resolvers = new List<IJsonTypeInfoResolver>(options.Value.TypeInfoResolvers) { BuiltInJsonContext.Default, new GrainReferenceTypeInfoResolver(referenceActivator.CreateReference) };
+        var resolvers = new List<IJsonTypeInfoResolver>(options.Value.TypeInfoResolvers) { BuiltInJsonContext.Default, new GrainReferenceTypeInfoResolver((type, id) => referenceActivator().CreateReference(type, id)) };
         Options = new JsonSerializerOptions
         {
             TypeInfoResolver = JsonTypeInfoResolver.Combine([.. resolvers]),

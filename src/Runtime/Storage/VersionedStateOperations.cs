@@ -103,7 +103,7 @@ internal sealed class VersionedStateOperations(string providerName, GrainSeriali
             storedEtag, etag);
     }
 
-    public GrainStorageException Failure(string operation, string stateName, GrainId grainId, Exception e) =>
+    private GrainStorageException Failure(string operation, string stateName, GrainId grainId, Exception e) =>
         new($"Grain storage '{ProviderName}' failed to {operation} state '{stateName}' of grain {grainId}: {e.Message}", e);
 
     private static bool IsFailure(Exception e) => e is not InconsistentStateException and not GrainStorageException;

@@ -27,8 +27,8 @@ public sealed class SqliteGrainStorageOptions
     {
         var builder = new SqliteConnectionStringBuilder(ConnectionString ?? "");
         if (!string.IsNullOrWhiteSpace(DataSource)) builder.DataSource = DataSource;
+        // Every operation opens a connection; the pool keeps that cheap.
         builder.Pooling = true;
-        if (builder.Mode == SqliteOpenMode.ReadWrite) builder.Mode = SqliteOpenMode.ReadWriteCreate;
         return builder;
     }
 

@@ -1,0 +1,41 @@
+using Im.Orleans.Concurrency;
+
+namespace Im.Orleans.Runtime.Tests.Grains;
+
+public interface IReentrantGrain : IGrainWithStringKey
+{
+    Task<int> WaitForSignal();
+    Task Signal(int value);
+    Task<int> MaxParallelThreads();
+}
+
+/// <summary>Requests interleave at awaits; the test checks they still never run on two threads at once.</summary>
+[Reentrant]
+public sealed class ReentrantGrain : Grain, IReentrantGrain
+{
+    private readonly TaskCompletionSource<int> _signal = new();
+    private int _inside;
+    private int _maxParallel;
+
+    public async Task<int> WaitForSignal()
+    {
+        Enter();
+        Exit();
+        return await _signal.Task;
+    }
+
+    public Task Signal(int value)
+    {
+        Enter();
+        Thread.SpinWait(2000);
+        Exit();
+        _signal.TrySetResult(value);
+        return Task.CompletedTask;
+    }
+
+    public Task<int> MaxParallelThreads() => Task.FromResult(_maxParallel);
+
+    private void Enter() => _maxParallel = Math.Max(_maxParallel, Interlocked.Increment(ref _inside));
+
+    private void Exit() => Interlocked.Decrement(ref _inside);
+}
