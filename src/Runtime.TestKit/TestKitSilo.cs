@@ -99,6 +99,9 @@ public sealed class TestKitSilo : IAsyncDisposable
     /// <summary>Moves manual time forward (timers and timeouts fall due) and waits until the activations settle.</summary>
     public async Task AdvanceTimeAsync(TimeSpan delta)
     {
+        // A caller can see its response a moment before the activation has closed the turn; settle first so
+        // idle times are measured from where the test believes they start.
+        await QuiesceAsync();
         Time.Advance(delta);
         await QuiesceAsync();
     }
@@ -128,7 +131,15 @@ public sealed class TestKitSilo : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _silo.StopAsync(CancellationToken.None);
+        // Shutdown waits for deactivations on the silo's clock, which is manual here: bound it in real time.
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await _silo.StopAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
         await _services.DisposeAsync();
     }
 

@@ -5,6 +5,9 @@ namespace Im.Orleans.Runtime.Tests;
 
 public sealed class ActivationTests
 {
+    private static void OnlyExplicitCollection(Hosting.ISiloBuilder silo) =>
+        Hosting.SiloHostingExtensions.Configure<Configuration.GrainCollectionOptions>(silo, o => o.CollectionQuantum = TimeSpan.FromDays(1));
+
     [Fact]
     public async Task GetGrain_creates_nothing_and_the_first_call_activates()
     {
@@ -22,7 +25,7 @@ public sealed class ActivationTests
     [Fact]
     public async Task Idle_activations_are_collected_after_the_collection_age_and_busy_ones_stay()
     {
-        await using var silo = TestSilo.Create();
+        await using var silo = TestSilo.Create(OnlyExplicitCollection);
         await silo.GetGrain<ICounterGrain>("idle").Add(1);
         await silo.AdvanceTimeAsync(TimeSpan.FromMinutes(10));
         await silo.GetGrain<ICounterGrain>("busy").Add(1);
@@ -50,7 +53,7 @@ public sealed class ActivationTests
     [Fact]
     public async Task DelayDeactivation_holds_an_idle_activation_back()
     {
-        await using var silo = TestSilo.Create();
+        await using var silo = TestSilo.Create(OnlyExplicitCollection);
         await silo.GetGrain<ITimerGrain>("kept").DelayDeactivationFor(60);
         await silo.AdvanceTimeAsync(TimeSpan.FromMinutes(30));
         Assert.Equal(0, await silo.CollectIdleAsync());

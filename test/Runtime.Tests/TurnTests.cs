@@ -99,8 +99,8 @@ public sealed class TurnTests
         await Task.Delay(50);
         Assert.False(call.IsCompleted);
 
-        await silo.AdvanceTimeAsync(TimeSpan.FromSeconds(31));
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => call);
+        silo.Time.Advance(TimeSpan.FromSeconds(31));
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Contains("Ping", error.Message);
         // Both grains serve again afterwards.
         Assert.Equal("a", await silo.GetGrain<IPingGrain>("a").Ping("b", 0));

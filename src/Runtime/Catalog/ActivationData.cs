@@ -19,6 +19,7 @@ internal sealed partial class ActivationData : ActivationScheduler, IMessageTarg
     private int _exclusiveRunning;
     private int _readOnlyRunning;
     private int _interleavedRunning;
+    private int _passiveRunning;
     private long _lastActivity;
     private long _keepAliveUntil;
     private DeactivationReason? _pendingDeactivation;
@@ -106,7 +107,9 @@ internal sealed partial class ActivationData : ActivationScheduler, IMessageTarg
         if (ClassInfo.IsLocalObject || age == Timeout.InfiniteTimeSpan) return false;
         lock (SyncRoot)
         {
-            if (Status != ActivationStatus.Valid || RunningCount > 0 || _waiting is { Count: > 0 }) return false;
+            // Ticks of timers without KeepAlive do not make an activation busy: it deactivates once they finish.
+            if (Status != ActivationStatus.Valid || RunningCount > _passiveRunning) return false;
+            if (_waiting is not null && _waiting.Any(m => m.CountsAsActivity)) return false;
             if (now < _keepAliveUntil) return false;
             return Runtime.Time.GetElapsedTime(_lastActivity, now) >= age;
         }
@@ -125,6 +128,7 @@ internal sealed partial class ActivationData : ActivationScheduler, IMessageTarg
         else if (message.IsReadOnly) _readOnlyRunning++;
         else _exclusiveRunning++;
         if (message.CountsAsActivity) _lastActivity = Runtime.Time.GetTimestamp();
+        else _passiveRunning++;
         Schedule(WorkItem.ForPayload(message));
     }
 
@@ -134,6 +138,7 @@ internal sealed partial class ActivationData : ActivationScheduler, IMessageTarg
         else if (message.IsReadOnly) _readOnlyRunning--;
         else _exclusiveRunning--;
         if (message.CountsAsActivity) _lastActivity = Runtime.Time.GetTimestamp();
+        else _passiveRunning--;
     }
 
     /// <summary>Starts what may start now, or the deactivation when one is pending and nothing runs.</summary>
