@@ -110,4 +110,15 @@ public sealed class ActivationTests
         var identities = await Task.WhenAll(calls);
         Assert.Equal(3, identities.Distinct().Count());
     }
+
+    [Fact]
+    public async Task Guid_and_integer_keys_name_distinct_grains_and_read_back_as_keys()
+    {
+        await using var silo = TestSilo.Create();
+        var id = Guid.NewGuid();
+        Assert.Equal(id, await silo.GrainFactory.GetGrain<IGuidKeyGrain>(id).Key());
+        Assert.Equal(-42L, await silo.GrainFactory.GetGrain<IIntegerKeyGrain>(-42).Key());
+        Assert.Equal(long.MaxValue, await silo.GrainFactory.GetGrain<IIntegerKeyGrain>(long.MaxValue).Key());
+        Assert.Equal(3, silo.ActivationCount);
+    }
 }

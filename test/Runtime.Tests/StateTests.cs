@@ -53,4 +53,19 @@ public sealed class StateTests
         Assert.False(silo.IsActive<CounterGrain>("inject"));
         Assert.Equal(1, await grain.Get());
     }
+
+    [Fact]
+    public async Task Clearing_state_removes_the_record_and_a_new_activation_starts_fresh()
+    {
+        await using var silo = TestSilo.Create();
+        var grain = silo.GetGrain<ICounterGrain>("clear");
+        await grain.AddAndSave(9);
+        Assert.False(await grain.ClearAndCheck());
+        Assert.Equal(1, silo.Storage.Clears);
+        Assert.Null(await silo.StateAsync<CounterGrain, CounterState>("clear"));
+        await grain.Deactivate();
+        await silo.QuiesceAsync();
+        Assert.Equal(0, await grain.Get());
+        Assert.Equal(4, await grain.AddAndSave(4));
+    }
 }

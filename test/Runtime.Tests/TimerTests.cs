@@ -96,4 +96,17 @@ public sealed class TimerTests
         Assert.Equal(1, await first.Ticks());
         Assert.Equal(1, await second.Ticks());
     }
+
+    [Fact]
+    public async Task Change_moves_the_next_tick_and_the_period()
+    {
+        await using var silo = TestSilo.Create();
+        var grain = silo.GetGrain<ITimerGrain>("change");
+        await grain.Start(periodSeconds: 100, keepAlive: false, gate: null);
+        await grain.ChangeTimer(dueSeconds: 2, periodSeconds: 3);
+        await silo.AdvanceTimeAsync(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, await grain.Ticks());
+        await silo.AdvanceTimeAsync(TimeSpan.FromSeconds(3));
+        Assert.Equal(2, await grain.Ticks());
+    }
 }

@@ -14,6 +14,8 @@ internal abstract class GrainTimer : IGrainTimer
     private readonly GrainTimerCreationOptions _options;
     private readonly CancellationTokenSource _disposed = new();
     private TimeSpan _period;
+    private TimeSpan? _dueAfterTick;
+    private readonly Lock _gate = new();
     private TaskCompletionSource? _tickDone;
     private int _tickInFlight;
 
@@ -32,8 +34,13 @@ internal abstract class GrainTimer : IGrainTimer
     public void Change(TimeSpan dueTime, TimeSpan period)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        _period = period;
-        if (Volatile.Read(ref _tickInFlight) == 0) _timer.Change(dueTime, Timeout.InfiniteTimeSpan);
+        lock (_gate)
+        {
+            _period = period;
+            // A tick in flight arms the next one when it ends; it must use the new due time, not the old period.
+            if (Volatile.Read(ref _tickInFlight) == 1) _dueAfterTick = dueTime;
+            else _timer.Change(dueTime, Timeout.InfiniteTimeSpan);
+        }
     }
 
     public void Dispose()
@@ -67,8 +74,13 @@ internal abstract class GrainTimer : IGrainTimer
     internal void OnTickFinished()
     {
         var done = _tickDone;
-        Volatile.Write(ref _tickInFlight, 0);
-        if (!IsDisposed && _period != Timeout.InfiniteTimeSpan) _timer.Change(_period, Timeout.InfiniteTimeSpan);
+        lock (_gate)
+        {
+            Volatile.Write(ref _tickInFlight, 0);
+            var next = _dueAfterTick ?? _period;
+            _dueAfterTick = null;
+            if (!IsDisposed && next != Timeout.InfiniteTimeSpan) _timer.Change(next, Timeout.InfiniteTimeSpan);
+        }
         done?.TrySetResult();
     }
 }

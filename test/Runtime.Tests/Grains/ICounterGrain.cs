@@ -17,6 +17,7 @@ public interface ICounterGrain : IGrainWithStringKey
     Task<Note> Echo(Note note);
     Task<bool> SameInstance(List<int> list, int marker);
     Task Take(NotSerializable value);
+    Task<bool> ClearAndCheck();
 }
 
 public sealed class CounterGrain(
@@ -75,6 +76,12 @@ public sealed class CounterGrain(
     public Task<bool> SameInstance(List<int> list, int marker) => Task.FromResult(list.Count > 0 && list[^1] == marker && ReferenceEquals(list, LocalCallProbe.Last));
 
     public Task Take(NotSerializable value) => Task.CompletedTask;
+
+    public async Task<bool> ClearAndCheck()
+    {
+        await state.ClearStateAsync();
+        return state.RecordExists;
+    }
 }
 
 /// <summary>Lets a test hand the grain the very list object it sends, to prove local calls pass objects, not copies.</summary>

@@ -8,6 +8,7 @@ public interface ITimerGrain : IGrainWithStringKey
     Task<bool> TickRanDuringRequest();
     Task HoldTurn(string gate);
     Task StopTimer();
+    Task ChangeTimer(int dueSeconds, int periodSeconds);
     Task Deactivate();
     Task DelayDeactivationFor(int minutes);
 }
@@ -46,6 +47,12 @@ public sealed class TimerGrain : Grain, ITimerGrain
         _inRequest = true;
         await Gates.Get(gate).Task;
         _inRequest = false;
+    }
+
+    public Task ChangeTimer(int dueSeconds, int periodSeconds)
+    {
+        _timer!.Change(TimeSpan.FromSeconds(dueSeconds), TimeSpan.FromSeconds(periodSeconds));
+        return Task.CompletedTask;
     }
 
     public Task StopTimer()
