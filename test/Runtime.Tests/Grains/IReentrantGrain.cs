@@ -7,6 +7,7 @@ public interface IReentrantGrain : IGrainWithStringKey
     Task<int> WaitForSignal();
     Task Signal(int value);
     Task<int> MaxParallelThreads();
+    Task Busy(int rounds);
 }
 
 /// <summary>Requests interleave at awaits; the test checks they still never run on two threads at once.</summary>
@@ -34,6 +35,18 @@ public sealed class ReentrantGrain : Grain, IReentrantGrain
     }
 
     public Task<int> MaxParallelThreads() => Task.FromResult(_maxParallel);
+
+    public async Task Busy(int rounds)
+    {
+        for (var i = 0; i < rounds; i++)
+        {
+            Enter();
+            Thread.SpinWait(20_000);
+            Exit();
+            if (i % 2 == 0) await Task.Yield();
+            else await Task.Delay(1);
+        }
+    }
 
     private void Enter() => _maxParallel = Math.Max(_maxParallel, Interlocked.Increment(ref _inside));
 
