@@ -65,6 +65,11 @@ public sealed class TestKitSilo : IAsyncDisposable
     public bool IsActive<TGrain>(string key) where TGrain : Grain =>
         _catalog.TryGetActivation(GrainIdOf<TGrain>(key), out var activation) && activation!.Status != ActivationStatus.Invalid;
 
+    /// <summary>What storage holds for the grain's [PersistentState] of type <typeparamref name="TState"/> (default when nothing is stored).</summary>
+    public TState? State<TGrain, TState>(string key) where TGrain : Grain =>
+        // The test storage is in memory and completes synchronously, so this never blocks.
+        StateAsync<TGrain, TState>(key).GetAwaiter().GetResult();
+
     /// <summary>What storage holds for the grain's [PersistentState] of type <typeparamref name="TState"/>.</summary>
     public Task<TState?> StateAsync<TGrain, TState>(string key) where TGrain : Grain =>
         Storage.GetStoredAsync<TState>(GrainIdOf<TGrain>(key), StateNameOf<TGrain, TState>());

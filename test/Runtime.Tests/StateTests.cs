@@ -13,7 +13,7 @@ public sealed class StateTests
         var grain = silo.GetGrain<ICounterGrain>("st");
         Assert.Equal(3, await grain.AddAndSave(3));
         Assert.Equal(5, await grain.AddAndSave(2));
-        var stored = await silo.StateAsync<CounterGrain, CounterState>("st");
+        var stored = silo.State<CounterGrain, CounterState>("st");
         Assert.Equal(5, stored!.Value);
         Assert.Equal(["+3", "+2"], stored.History);
 

@@ -20,7 +20,10 @@ public sealed class GrainSerializer
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(referenceActivator);
-        var resolvers = new List<IJsonTypeInfoResolver>(options.Value.TypeInfoResolvers) { BuiltInJsonContext.Default, new GrainReferenceTypeInfoResolver((type, id) => referenceActivator().CreateReference(type, id)) };
+        // References first: application contexts would otherwise describe a grain interface as an empty object.
+        var resolvers = new List<IJsonTypeInfoResolver> { new GrainReferenceTypeInfoResolver((type, id) => referenceActivator().CreateReference(type, id)) };
+        resolvers.AddRange(options.Value.TypeInfoResolvers);
+        resolvers.Add(BuiltInJsonContext.Default);
         Options = new JsonSerializerOptions
         {
             TypeInfoResolver = JsonTypeInfoResolver.Combine([.. resolvers]),

@@ -1,0 +1,22 @@
+namespace Im.Orleans.Grains;
+
+/// <summary>A refusal a client should see, with the protocol's error code (forbidden, invalid, not_found, rate_limited, conflict).</summary>
+public sealed class ChatException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+
+    public static ChatException Forbidden(string message) => new(ErrorCodes.Forbidden, message);
+    public static ChatException Invalid(string message) => new(ErrorCodes.Invalid, message);
+    public static ChatException NotFound(string message) => new(ErrorCodes.NotFound, message);
+    public static ChatException Conflict(string message) => new(ErrorCodes.Conflict, message);
+}
+
+/// <summary>The error codes of protocol v1; a HubException message starts with one of them and a colon.</summary>
+public static class ErrorCodes
+{
+    public const string Forbidden = "forbidden";
+    public const string Invalid = "invalid";
+    public const string NotFound = "not_found";
+    public const string RateLimited = "rate_limited";
+    public const string Conflict = "conflict";
+}

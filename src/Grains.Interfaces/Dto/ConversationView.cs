@@ -1,0 +1,32 @@
+namespace Im.Orleans.Grains;
+
+/// <summary>A conversation as one member sees it: what it is, who is in it, where it ends and what is unread.</summary>
+public sealed record ConversationView(
+    string ConversationId,
+    string Kind,
+    string Title,
+    IReadOnlyList<MemberView> Members,
+    long LastSeq,
+    Message? LastMessage,
+    long Unread,
+    long ReadSeq,
+    bool Muted = false);
+
+/// <summary>A member of a conversation and their role.</summary>
+public sealed record MemberView(string UserId, string Role, string? DisplayName = null);
+
+/// <summary>Conversation kinds.</summary>
+public static class ConversationKinds
+{
+    public const string Direct = "direct";
+    public const string Group = "group";
+    public const string Service = "service";
+}
+
+/// <summary>Member roles in a group.</summary>
+public static class MemberRoles
+{
+    public const string Owner = "owner";
+    public const string Admin = "admin";
+    public const string Member = "member";
+}

@@ -1,0 +1,32 @@
+namespace Im.Orleans.Grains;
+
+/// <summary>A stored message as every member sees it; (ConversationId, Seq) identifies it and orders it.</summary>
+public sealed record Message(
+    string ConversationId,
+    long Seq,
+    string MessageId,
+    string ClientMsgId,
+    string SenderId,
+    string Kind,
+    string? Text,
+    Attachment? Attachment,
+    DateTimeOffset SentAt,
+    bool Recalled = false,
+    long? ReplyToSeq = null);
+
+/// <summary>A media file attached to a message, uploaded first through POST /api/files.</summary>
+public sealed record Attachment(string Id, string FileName, string ContentType, long Size);
+
+/// <summary>The message kinds of protocol v1.</summary>
+public static class MessageKinds
+{
+    public const string Text = "text";
+    public const string Image = "image";
+    public const string File = "file";
+    public const string Voice = "voice";
+    public const string Video = "video";
+    public const string Custom = "custom";
+    public const string System = "system";
+
+    public static readonly IReadOnlySet<string> ClientSendable = new HashSet<string>(StringComparer.Ordinal) { Text, Image, File, Voice, Video, Custom };
+}
