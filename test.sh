@@ -31,6 +31,22 @@ for trx in "$results"/*.trx; do
 done
 rm -rf "$results"
 
+# End-to-end and browser tests in Node against the real gateway process, when present.
+if [ -x test/e2e/run.sh ]; then
+    echo "=== e2e (node)"
+    e2e_log=$(mktemp)
+    if ! test/e2e/run.sh 2>&1 | tee "$e2e_log"; then failed_projects+=("e2e"); fi
+    p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$e2e_log" | tail -1); f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$e2e_log" | tail -1)
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+    rm -f "$e2e_log"
+fi
+
+# The runtime benchmark in its quick form: proves it still runs; figures go to the log, not to assertions.
+if [ -d bench/Runtime.Benchmarks ]; then
+    echo "=== bench (quick)"
+    dotnet run -c "$configuration" --no-build --project bench/Runtime.Benchmarks -- --quick || failed_projects+=("bench")
+fi
+
 if [ ${#failed_projects[@]} -gt 0 ]; then
     echo "failing projects: ${failed_projects[*]}"
     [ "$failed" -gt 0 ] || failed=${#failed_projects[@]}
