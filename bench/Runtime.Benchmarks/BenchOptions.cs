@@ -2,15 +2,15 @@ using System.Globalization;
 
 namespace Im.Orleans.Runtime.Benchmarks;
 
-/// <summary>Command line: <c>[--quick] [--json PATH] [--duration SECONDS] [--activations N]</c>.</summary>
-internal sealed record BenchOptions(bool Quick, string? JsonPath, TimeSpan Duration, TimeSpan WarmUp, int Repetitions, int Activations, int ActivationConcurrency)
+/// <summary>Command line: <c>[--quick] [--json PATH] [--duration SECONDS] [--activations N] [--profile [SECONDS]]</c>.</summary>
+internal sealed record BenchOptions(bool Quick, string? JsonPath, TimeSpan Duration, TimeSpan WarmUp, TimeSpan FirstWarmUp, int Repetitions, int Activations, int ActivationConcurrency, TimeSpan? Profile = null)
 {
     public static BenchOptions? Parse(string[] args)
     {
         var quick = args.Contains("--quick");
         var options = quick
-            ? new BenchOptions(true, null, TimeSpan.FromSeconds(0.25), TimeSpan.FromSeconds(0.1), 3, 10_000, 256)
-            : new BenchOptions(false, null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(0.5), 3, 100_000, 256);
+            ? new BenchOptions(true, null, TimeSpan.FromSeconds(0.25), TimeSpan.FromSeconds(0.1), TimeSpan.FromSeconds(0.5), 3, 10_000, 256)
+            : new BenchOptions(false, null, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1.5), 3, 100_000, 256);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -28,9 +28,18 @@ internal sealed record BenchOptions(bool Quick, string? JsonPath, TimeSpan Durat
                     options = options with { Activations = count };
                     i++;
                     break;
+                case "--profile":
+                    var profileSeconds = 5.0;
+                    if (i + 1 < args.Length && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p > 0)
+                    {
+                        profileSeconds = p;
+                        i++;
+                    }
+                    options = options with { Profile = TimeSpan.FromSeconds(profileSeconds) };
+                    break;
                 default:
                     Console.Error.WriteLine($"unknown or incomplete argument '{args[i]}'");
-                    Console.Error.WriteLine("usage: Runtime.Benchmarks [--quick] [--json PATH] [--duration SECONDS] [--activations N]");
+                    Console.Error.WriteLine("usage: Runtime.Benchmarks [--quick] [--json PATH] [--duration SECONDS] [--activations N] [--profile [SECONDS]]");
                     return null;
             }
         }

@@ -18,10 +18,14 @@ internal sealed class BenchSilo : IAsyncDisposable
 
     public IGrainFactory Factory { get; }
 
-    public static async Task<BenchSilo> StartAsync()
+    public static async Task<BenchSilo> StartAsync(Action<ISiloBuilder>? configure = null)
     {
         var services = new ServiceCollection();
-        services.AddOrleans(configure: silo => silo.AddMemoryGrainStorageAsDefault());
+        services.AddOrleans(configure: silo =>
+        {
+            silo.AddMemoryGrainStorageAsDefault();
+            configure?.Invoke(silo);
+        });
         var silo = new BenchSilo(services.BuildServiceProvider());
         await silo._silo.StartAsync(default);
         return silo;

@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace Im.Orleans.Runtime.Benchmarks;
 
-/// <summary>One timed run: its rate and, per operation, bytes allocated (all threads) and thread-pool work items.</summary>
-internal readonly record struct Sample(double PerSecond, double BytesPerOp, double WorkItemsPerOp, long Operations, int Gen0, int Gen2);
+/// <summary>One timed run: its rate and, per operation, bytes allocated (all threads), thread-pool work items and contended lock entries.</summary>
+internal readonly record struct Sample(double PerSecond, double BytesPerOp, double WorkItemsPerOp, double ContentionsPerOp, long Operations, int Gen0, int Gen2);
 
 /// <summary>Median of repeated samples, with the spread (min, max) of the rate.</summary>
 internal sealed record Measured(Sample Median, double MinPerSecond, double MaxPerSecond)
@@ -114,6 +114,7 @@ internal static class Harness
         private readonly long _start = Stopwatch.GetTimestamp();
         private readonly long _bytes = GC.GetTotalAllocatedBytes(precise: false);
         private readonly long _workItems = ThreadPool.CompletedWorkItemCount;
+        private readonly long _contentions = Monitor.LockContentionCount;
         private readonly int _gen0 = GC.CollectionCount(0);
         private readonly int _gen2 = GC.CollectionCount(2);
 
@@ -122,8 +123,9 @@ internal static class Harness
             var elapsed = Stopwatch.GetElapsedTime(_start).TotalSeconds;
             var bytes = GC.GetTotalAllocatedBytes(precise: false) - _bytes;
             var items = ThreadPool.CompletedWorkItemCount - _workItems;
+            var contentions = Monitor.LockContentionCount - _contentions;
             var ops = Math.Max(operations, 1);
-            return new Sample(operations / elapsed, bytes / (double)ops, items / (double)ops, operations,
+            return new Sample(operations / elapsed, bytes / (double)ops, items / (double)ops, contentions / (double)ops, operations,
                 GC.CollectionCount(0) - _gen0, GC.CollectionCount(2) - _gen2);
         }
     }

@@ -4,6 +4,12 @@ using Im.Orleans.Runtime.Benchmarks;
 var options = BenchOptions.Parse(args);
 if (options is null) return 2;
 
+if (options.Profile is { } profile)
+{
+    await Profile.RunAsync(profile);
+    return 0;
+}
+
 var report = new Report(options);
 report.PrintHeader();
 
@@ -16,14 +22,17 @@ report.PrintHeader();
 ];
 await using (var silo = await BenchSilo.StartAsync())
 {
-    foreach (var (scenario, grains, callers) in throughput)
+    for (var n = 0; n < throughput.Length; n++)
     {
+        var (scenario, grains, callers) = throughput[n];
         var runtime = Enumerable.Range(0, grains).Select(i => silo.Factory.GetGrain<IBenchGrain>($"{scenario}/{callers}/{i}")).ToArray();
         var direct = Enumerable.Range(0, grains).Select(_ => (IBenchGrain)new PlainCounter()).ToArray();
         var actors = Enumerable.Range(0, grains).Select(_ => new ChannelActor()).ToArray();
         IBenchGrain[][] subjects = [runtime, direct, actors];
         var samples = subjects.Select(_ => new List<Sample>()).ToArray();
-        foreach (var subject in subjects) await Harness.RunCallersAsync(subject, callers, options.WarmUp);
+        // The first scenario warms longer: its code is still at tier 0 until the JIT's background tier-up catches up.
+        var warmUp = n == 0 ? options.FirstWarmUp : options.WarmUp;
+        foreach (var subject in subjects) await Harness.RunCallersAsync(subject, callers, warmUp);
         for (var rep = 0; rep < options.Repetitions; rep++)
         {
             for (var s = 0; s < subjects.Length; s++) samples[s].Add(await Harness.RunCallersAsync(subjects[s], callers, options.Duration));

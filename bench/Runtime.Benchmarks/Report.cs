@@ -25,6 +25,7 @@ internal sealed class Report(BenchOptions options)
 
     private readonly List<ThroughputResult> _throughput = [];
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private readonly string _loadAtStart = LoadAverage();
     private ActivationResult? _activations;
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -32,7 +33,7 @@ internal sealed class Report(BenchOptions options)
     public void AddThroughput(ThroughputResult result)
     {
         _throughput.Add(result);
-        Console.WriteLine(string.Create(Inv, $"  measured {result.Scenario}, {result.Callers} callers: runtime {result.Runtime.Median.PerSecond:N0} calls/s"));
+        Console.WriteLine(string.Create(Inv, $"  measured {result.Scenario}, callers={result.Callers}: runtime {result.Runtime.Median.PerSecond:N0} calls/s"));
     }
 
     public void SetActivations(ActivationResult result) => _activations = result;
@@ -43,6 +44,7 @@ internal sealed class Report(BenchOptions options)
     public void PrintHeader()
     {
         Console.WriteLine($"Im.Orleans runtime benchmark, {_started:yyyy-MM-dd HH:mm} UTC, {Machine}");
+        Console.WriteLine($"load average at start: {_loadAtStart} (other work on this machine skews absolute figures; compare ratios)");
         Console.WriteLine(string.Create(Inv, $"each figure: median of {options.Repetitions} runs of {options.Duration.TotalSeconds:0.##} s after {options.WarmUp.TotalSeconds:0.##} s warm-up{(options.Quick ? " (--quick)" : "")}"));
     }
 
@@ -83,6 +85,8 @@ internal sealed class Report(BenchOptions options)
             w.WriteString("date", _started);
             w.WriteString("machine", Machine);
             w.WriteNumber("cores", Environment.ProcessorCount);
+            w.WriteString("loadAverageAtStart", _loadAtStart);
+            w.WriteString("loadAverageAtEnd", LoadAverage());
             w.WriteBoolean("quick", options.Quick);
             w.WriteNumber("durationSeconds", options.Duration.TotalSeconds);
             w.WriteNumber("repetitions", options.Repetitions);
@@ -130,9 +134,23 @@ internal sealed class Report(BenchOptions options)
         w.WriteNumber("max", Math.Round(m.MaxPerSecond));
         w.WriteNumber("bytesPerOp", Math.Round(m.Median.BytesPerOp, 1));
         w.WriteNumber("workItemsPerOp", Math.Round(m.Median.WorkItemsPerOp, 3));
+        w.WriteNumber("lockContentionsPerOp", Math.Round(m.Median.ContentionsPerOp, 4));
         w.WriteNumber("gen0", m.Median.Gen0);
         w.WriteNumber("gen2", m.Median.Gen2);
         w.WriteEndObject();
+    }
+
+    /// <summary>1, 5 and 15 minute load averages on Linux; how busy the shared machine was.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
     }
 
     private static string Verdict(bool met) => met ? "MET" : "NOT MET";

@@ -13,13 +13,15 @@ internal sealed partial class ActivationData
     /// <summary>Stops taking requests; deactivates once running requests finish. Waiting requests go to a new activation.</summary>
     public void StartDeactivation(DeactivationReason reason)
     {
-        lock (SyncRoot)
-        {
-            if (_pendingDeactivation is not null || Status == ActivationStatus.Invalid) return;
-            _pendingDeactivation = reason;
-            if (Status == ActivationStatus.Valid) Status = ActivationStatus.Deactivating;
-            PumpLocked();
-        }
+        lock (SyncRoot) RequestDeactivationLocked(reason);
+        Pump();
+    }
+
+    private void RequestDeactivationLocked(DeactivationReason reason)
+    {
+        if (_pendingDeactivation is not null || Status == ActivationStatus.Invalid) return;
+        _pendingDeactivation = reason;
+        if (Status == ActivationStatus.Valid) Status = ActivationStatus.Deactivating;
     }
 
     public void DeactivateOnIdle(DeactivationReason reason) => StartDeactivation(reason);
@@ -57,11 +59,8 @@ internal sealed partial class ActivationData
 
         if (failure is null)
         {
-            lock (SyncRoot)
-            {
-                Status = _pendingDeactivation is null ? ActivationStatus.Valid : ActivationStatus.Deactivating;
-                PumpLocked();
-            }
+            lock (SyncRoot) Status = _pendingDeactivation is null ? ActivationStatus.Valid : ActivationStatus.Deactivating;
+            Pump();
             return;
         }
 

@@ -38,38 +38,44 @@ internal sealed partial class ActivationData
         }
 
         if (invocation.IsCompleted) OnRequestFinished(message, invocation, filtered);
-        else invocation.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => OnRequestFinished(message, invocation, filtered));
+        else AwaitRequest(message, invocation, filtered);
     }
+
+    // Kept out of RunRequest so requests that complete synchronously do not pay for the closure.
+    private void AwaitRequest(Message message, Task invocation, IncomingGrainCallContext? filtered) =>
+        invocation.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => OnRequestFinished(message, invocation, filtered));
 
     private bool UsesFilters => Runtime.Filters.Length > 0 && !ClassInfo.IsLocalObject || Instance is IIncomingGrainCallFilter;
 
     private void OnRequestFinished(Message message, Task? invocation, IncomingGrainCallContext? filtered = null)
     {
+        var exception = invocation is { IsFaulted: true } ? invocation.Exception!.InnerException! : null;
+        bool dispatch;
+        lock (SyncRoot)
+        {
+            // The stored state moved on without this activation: drop it (before anything else may start on it)
+            // so the next call reads fresh state.
+            if (exception is InconsistentStateException)
+                RequestDeactivationLocked(new DeactivationReason(DeactivationReasonCode.ApplicationError, "The grain's persisted state changed underneath it.", exception));
+            FinishLocked(message);
+            dispatch = PumpLocked();
+        }
+        if (dispatch) Dispatch();
+
+        // Answer only after the bookkeeping: a caller that sends again at once must not race this activation's lock.
         if (invocation is not null)
         {
             // A filter may have replaced the result, so filtered calls answer from the context, not the method's task.
             if (filtered is not null && invocation.IsCompletedSuccessfully) message.CompleteWithResult(filtered.Result);
             else message.CompleteFrom(invocation);
-            if (invocation.IsFaulted) OnRequestFaulted(message, invocation.Exception!.InnerException!);
         }
-
-        lock (SyncRoot)
-        {
-            FinishLocked(message);
-            PumpLocked();
-        }
+        if (exception is not null) LogFault(message, exception);
 
         if (message.Request is TimerTickRequest tick) tick.Timer.OnTickFinished();
     }
 
-    private void OnRequestFaulted(Message message, Exception exception)
+    private void LogFault(Message message, Exception exception)
     {
-        if (exception is InconsistentStateException)
-        {
-            // The stored state moved on without this activation: drop it so the next call reads fresh state.
-            StartDeactivation(new DeactivationReason(DeactivationReasonCode.ApplicationError, "The grain's persisted state changed underneath it.", exception));
-        }
-
         if (message.Completion is null && message.Request is not TimerTickRequest)
             Runtime.Logger.LogWarning(exception, "One-way request {Request} to {GrainId} failed", message.Request, GrainId);
         else if (message.Request is TimerTickRequest)

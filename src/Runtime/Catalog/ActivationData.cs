@@ -85,14 +85,16 @@ internal sealed partial class ActivationData : ActivationScheduler, IMessageTarg
 
     public bool TryEnqueue(Message message)
     {
+        var dispatch = false;
         lock (SyncRoot)
         {
             if (Status == ActivationStatus.Invalid) return false;
             var mustWait = Status != ActivationStatus.Valid || (!message.CanInterleave && _waiting is { Count: > 0 }) || !CanStartLocked(message);
             if (mustWait) (_waiting ??= new Queue<Message>()).Enqueue(message);
-            else StartLocked(message);
-            return true;
+            else dispatch = StartLocked(message);
         }
+        if (dispatch) Dispatch();
+        return true;
     }
 
     public void DelayDeactivation(TimeSpan timeSpan)
@@ -122,14 +124,15 @@ internal sealed partial class ActivationData : ActivationScheduler, IMessageTarg
         return _exclusiveRunning == 0 && _readOnlyRunning == 0;
     }
 
-    private void StartLocked(Message message)
+    /// <summary>Counts the request as running and queues it; true when the caller owes a <see cref="ActivationScheduler.Dispatch"/>.</summary>
+    private bool StartLocked(Message message)
     {
         if (message.CanInterleave) _interleavedRunning++;
         else if (message.IsReadOnly) _readOnlyRunning++;
         else _exclusiveRunning++;
         if (message.CountsAsActivity) _lastActivity = Runtime.Time.GetTimestamp();
         else _passiveRunning++;
-        Schedule(WorkItem.ForPayload(message));
+        return EnqueueWork(WorkItem.ForPayload(message));
     }
 
     private void FinishLocked(Message message)
@@ -141,23 +144,35 @@ internal sealed partial class ActivationData : ActivationScheduler, IMessageTarg
         else _passiveRunning--;
     }
 
-    /// <summary>Starts what may start now, or the deactivation when one is pending and nothing runs.</summary>
-    private void PumpLocked()
+    /// <summary>Starts what may start now, or the deactivation when one is pending and nothing runs; true when a dispatch is owed.</summary>
+    private bool PumpLocked()
     {
+        var dispatch = false;
         if (Status == ActivationStatus.Valid && _waiting is not null)
         {
             while (_waiting.TryPeek(out var next) && CanStartLocked(next))
             {
                 _waiting.Dequeue();
-                StartLocked(next);
+                dispatch |= StartLocked(next);
             }
+            // Most activations queue only while activating; an idle activation should not keep an empty queue.
+            if (_waiting.Count == 0) _waiting = null;
         }
 
         if (Status == ActivationStatus.Deactivating && RunningCount == 0 && !_deactivationScheduled)
         {
             _deactivationScheduled = true;
-            Schedule(WorkItem.ForPayload(_pendingDeactivation!.Value));
+            dispatch |= EnqueueWork(WorkItem.ForPayload(_pendingDeactivation!.Value));
         }
+        return dispatch;
+    }
+
+    /// <summary>Takes the lock, pumps, and dispatches after releasing it.</summary>
+    private void Pump()
+    {
+        bool dispatch;
+        lock (SyncRoot) dispatch = PumpLocked();
+        if (dispatch) Dispatch();
     }
 
     protected override void RunItem(object payload)

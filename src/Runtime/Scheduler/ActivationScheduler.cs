@@ -37,14 +37,23 @@ internal abstract class ActivationScheduler : SynchronizationContext, IThreadPoo
     /// <summary>Queues work to run as part of this activation.</summary>
     protected void Schedule(WorkItem item)
     {
+        if (EnqueueWork(item)) Dispatch();
+    }
+
+    /// <summary>Queues work; true when the caller must <see cref="Dispatch"/> (done outside any lock, so the
+    /// thread that picks the activation up does not spin on a lock the caller still holds).</summary>
+    protected bool EnqueueWork(WorkItem item)
+    {
         lock (_work)
         {
             _work.Enqueue(item);
-            if (_scheduled) return;
+            if (_scheduled) return false;
             _scheduled = true;
+            return true;
         }
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
     }
+
+    protected void Dispatch() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
 
     /// <summary>Runs one item queued with a non-callback payload (requests to start).</summary>
     protected abstract void RunItem(object payload);
