@@ -22,6 +22,12 @@ public sealed class PostgresGrainStorageTests(PostgresServer server, ITestOutput
     protected override async Task<IGrainStorage> CreateStorageAsync(string providerName) =>
         new PostgresGrainStorage(providerName, new PostgresGrainStorageOptions { ConnectionString = await DatabaseAsync }, TestSerialization.CreateSerializer());
 
+    [Fact]
+    public Task Reading_a_corrupt_payload_throws_storage_exception_naming_the_grain() => AssertCorruptPayloadFailsAsync();
+
+    [Fact]
+    public Task Unreachable_store_throws_storage_exception_naming_provider_and_grain_without_hanging() => AssertUnreachableStoreFailsAsync();
+
     protected override Task<IGrainStorage?> CreateUnavailableStorageAsync(string providerName)
     {
         var options = new PostgresGrainStorageOptions { ConnectionString = $"Host=127.0.0.1;Port={ClosedPort()};Username=postgres;Timeout=3" };

@@ -1,3 +1,4 @@
+using Xunit;
 using Im.Orleans.Runtime;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
@@ -14,6 +15,12 @@ public sealed class SqliteGrainStorageTests(ITestOutputHelper output) : GrainSto
     protected override Task<IGrainStorage> CreateStorageAsync(string providerName) =>
         Task.FromResult<IGrainStorage>(new SqliteGrainStorage(
             providerName, new SqliteGrainStorageOptions { DataSource = DatabaseFile }, TestSerialization.CreateSerializer()));
+
+    [Fact]
+    public Task Reading_a_corrupt_payload_throws_storage_exception_naming_the_grain() => AssertCorruptPayloadFailsAsync();
+
+    [Fact]
+    public Task Unreachable_store_throws_storage_exception_naming_provider_and_grain_without_hanging() => AssertUnreachableStoreFailsAsync();
 
     protected override Task<IGrainStorage?> CreateUnavailableStorageAsync(string providerName)
     {
