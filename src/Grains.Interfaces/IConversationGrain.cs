@@ -16,11 +16,17 @@ public interface IConversationGrain : IGrainWithStringKey
     Task<ConversationView> Leave(string userId);
     Task<ConversationView> SetRole(string actorId, string userId, string role);
     Task<ConversationView> SetMuted(string actorId, string userId, bool muted);
-    Task<SendResult> Send(string senderId, SendCommand command);
+    /// <summary>
+    /// Appends a message and returns once it is durable. Interleaves with other requests so concurrent sends are
+    /// coalesced into one append; a non-interleaving turn would hold the activation until its own write finished.
+    /// </summary>
+    [AlwaysInterleave] Task<SendResult> Send(string senderId, SendCommand command);
     [ReadOnly] Task<IReadOnlyList<Message>> History(string userId, long beforeSeq, int limit);
     [ReadOnly] Task<MessagePage> Since(string userId, long afterSeq, int limit);
     [ReadOnly] Task<ConversationView> GetView(string userId);
     [ReadOnly] Task<long> CountFromOthers(string userId, long afterSeq);
+    /// <summary>Messages from others with afterSeq &lt; seq &lt;= upToSeq: what a user grain recounts without racing its own deliveries.</summary>
+    [ReadOnly] Task<long> CountFromOthersBetween(string userId, long afterSeq, long upToSeq);
     Task Recall(string userId, long seq);
     Task Typing(string userId);
 }

@@ -27,6 +27,12 @@ public sealed class ManualTimeProvider : TimeProvider
         get { lock (_timers) return _timers.Count(t => t.DueAt is not null); }
     }
 
+    /// <summary>When the earliest armed timer falls due, or null when none is armed.</summary>
+    public DateTimeOffset? NextDue
+    {
+        get { lock (_timers) return _timers.Count == 0 ? null : _timers.Min(t => t.DueAt); }
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new ManualTimer(this, callback, state);

@@ -101,13 +101,22 @@ public sealed class TestKitSilo : IAsyncDisposable
         await QuiesceAsync();
     }
 
-    /// <summary>Moves manual time forward (timers and timeouts fall due) and waits until the activations settle.</summary>
+    /// <summary>
+    /// Moves manual time forward one due timer at a time, letting the activations settle after each, so a timer
+    /// tick or a timeout sees the time it was due at, not the end of the jump.
+    /// </summary>
     public async Task AdvanceTimeAsync(TimeSpan delta)
     {
         // A caller can see its response a moment before the activation has closed the turn; settle first so
         // idle times are measured from where the test believes they start.
         await QuiesceAsync();
-        Time.Advance(delta);
+        var target = Time.GetUtcNow() + delta;
+        while (Time.NextDue is { } due && due <= target)
+        {
+            Time.Advance(due - Time.GetUtcNow());
+            await QuiesceAsync();
+        }
+        Time.Advance(target - Time.GetUtcNow());
         await QuiesceAsync();
     }
 
@@ -124,13 +133,22 @@ public sealed class TestKitSilo : IAsyncDisposable
     public async Task QuiesceAsync(TimeSpan? limit = null)
     {
         var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(10));
-        var quietRounds = 0;
-        while (quietRounds < 3)
+        var quietChecks = 0;
+        while (quietChecks < 2)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("Activations did not settle in time.");
-            var busy = _catalog.Activations.Any(a => a.HasQueuedWork || a.RunningCount > 0 || a.WaitingCount > 0);
-            quietRounds = busy ? 0 : quietRounds + 1;
-            await Task.Delay(1);
+            // Work that a timer or a response starts is queued before the callback returns, so a busy activation
+            // is visible at once; a quiet look twice in a row (with a yield between) means settled.
+            if (_catalog.Activations.Any(a => a.HasQueuedWork || a.RunningCount > 0 || a.WaitingCount > 0))
+            {
+                quietChecks = 0;
+                await Task.Delay(1);
+            }
+            else
+            {
+                quietChecks++;
+                await Task.Yield();
+            }
         }
     }
 

@@ -115,6 +115,21 @@ public sealed class GenerationTests(RichSnippetFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void PartialGrainClass_WhoseFirstPartHasNoBaseList_IsStillRegistered()
+    {
+        var run = GeneratorHarness.Run("""
+            namespace G
+            {
+                public sealed partial class SplitGrain { private int _count = 1; }
+                public sealed partial class SplitGrain : Im.Orleans.Grain { public int Count => _count; }
+            }
+            """);
+        var registration = Assert.Single(run.Sources);
+        Assert.Contains("registry.AddGrainClass(typeof(global::G.SplitGrain));", registration.Text, StringComparison.Ordinal);
+        Assert.Empty(run.CompilationProblems);
+    }
+
+    [Fact]
     public void PartialInterfaceAcrossFiles_IsGeneratedOnce()
     {
         var compilation = GeneratorHarness.Compile("""

@@ -1,7 +1,10 @@
 namespace Im.Orleans.Grains;
 
-/// <summary>The Send hub method's argument.</summary>
-public sealed record SendCommand(string ConversationId, string ClientMsgId, string Kind, string? Text = null, string? AttachmentId = null, long? ReplyToSeq = null);
+/// <summary>
+/// The Send hub method's argument. Attachment is filled by the gateway from its file store (never trusted from a
+/// client); when only AttachmentId is given the message carries the id with empty metadata.
+/// </summary>
+public sealed record SendCommand(string ConversationId, string ClientMsgId, string Kind, string? Text = null, string? AttachmentId = null, long? ReplyToSeq = null, Attachment? Attachment = null);
 
 /// <summary>The Send hub method's answer; Duplicate is true when the clientMsgId was already stored.</summary>
 public sealed record SendResult(string ConversationId, long Seq, string MessageId, DateTimeOffset SentAt, bool Duplicate);

@@ -1,14 +1,24 @@
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Im.Orleans.CodeGenerator.Analysis
 {
     /// <summary>Picks one declaration per partial type so each type is analysed and emitted exactly once.</summary>
     internal static class DeclarationFilter
     {
-        public static bool IsFirstDeclaration(ISymbol symbol, SyntaxNode node)
+        /// <summary>
+        /// True for the first declaration of the type that has a base list: the pipeline only looks at declarations
+        /// with base lists, so a partial type whose first part has none must still be represented by another part.
+        /// </summary>
+        public static bool IsRepresentativeDeclaration(ISymbol symbol, SyntaxNode node, CancellationToken cancellationToken)
         {
-            var references = symbol.DeclaringSyntaxReferences;
-            return references.Length > 0 && references[0].SyntaxTree == node.SyntaxTree && references[0].Span == node.Span;
+            foreach (var reference in symbol.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax { BaseList: not null })
+                    return reference.SyntaxTree == node.SyntaxTree && reference.Span == node.Span;
+            }
+            return false;
         }
     }
 }

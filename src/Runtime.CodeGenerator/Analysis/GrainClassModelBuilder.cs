@@ -16,7 +16,7 @@ namespace Im.Orleans.CodeGenerator.Analysis
         {
             var node = (ClassDeclarationSyntax)context.Node;
             if (context.SemanticModel.GetDeclaredSymbol(node, cancellationToken) is not INamedTypeSymbol symbol) return null;
-            if (symbol.IsAbstract || symbol.IsStatic || !DeclarationFilter.IsFirstDeclaration(symbol, node)) return null;
+            if (symbol.IsAbstract || symbol.IsStatic || !DeclarationFilter.IsRepresentativeDeclaration(symbol, node, cancellationToken)) return null;
             if (!KnownTypes.DerivesFromGrain(symbol) || TypeChecks.IsGenericOrNestedInGeneric(symbol)) return null;
 
             for (var current = symbol; current is not null; current = current.ContainingType)

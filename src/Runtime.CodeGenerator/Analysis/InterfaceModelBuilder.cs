@@ -14,7 +14,7 @@ namespace Im.Orleans.CodeGenerator.Analysis
         {
             var node = (InterfaceDeclarationSyntax)context.Node;
             if (context.SemanticModel.GetDeclaredSymbol(node, cancellationToken) is not INamedTypeSymbol symbol) return null;
-            if (!DeclarationFilter.IsFirstDeclaration(symbol, node) || !KnownTypes.IsGrainInterface(symbol)) return null;
+            if (!DeclarationFilter.IsRepresentativeDeclaration(symbol, node, cancellationToken) || !KnownTypes.IsGrainInterface(symbol)) return null;
             return Build(symbol, context.SemanticModel.Compilation.AssemblyName, LocationInfo.From(node.Identifier.GetLocation()), cancellationToken);
         }
 

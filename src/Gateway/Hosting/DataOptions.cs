@@ -1,0 +1,18 @@
+namespace Im.Orleans.Gateway.Hosting;
+
+/// <summary>Where the embedded node keeps its files ("Data" section): SQLite databases, the signing key, uploads.</summary>
+public sealed class DataOptions
+{
+    public const string SectionName = "Data";
+
+    /// <summary>The data directory; relative paths resolve against the current directory, so `dotnet run` keeps ./data.</summary>
+    public string Directory { get; set; } = "data";
+
+    /// <summary>The absolute data directory, created if missing.</summary>
+    public string EnsureFullPath()
+    {
+        var path = Path.GetFullPath(Directory);
+        System.IO.Directory.CreateDirectory(path);
+        return path;
+    }
+}

@@ -1,0 +1,71 @@
+using Im.Orleans.Gateway.Auth;
+using Im.Orleans.Gateway.Files;
+using Im.Orleans.Gateway.Health;
+using Im.Orleans.Gateway.Hubs;
+using Im.Orleans.Grains;
+using Im.Orleans.Grains.Hosting;
+using Im.Orleans.Grains.Options;
+using Im.Orleans.Hosting;
+using Microsoft.AspNetCore.Http.Connections;
+
+namespace Im.Orleans.Gateway.Hosting;
+
+/// <summary>
+/// Builds the gateway: the embedded default co-hosts a silo (SQLite under the data directory); with
+/// Storage:Postgres:ConnectionString the silo's state, the message log and accounts move to PostgreSQL.
+/// Program.cs and the integration tests both start it through here.
+/// </summary>
+public static class GatewayApp
+{
+    /// <summary>Largest JSON body accepted by REST endpoints; uploads raise it per request.</summary>
+    private const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static WebApplication Create(string[] args)
+    {
+        // The content root is the build output, which carries wwwroot and appsettings.json, so the app starts the
+        // same from any working directory; the data directory stays relative to the working directory (./data).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+
+        var storage = StorageSettings.From(builder.Configuration);
+        var dataDirectory = builder.Configuration.GetSection(DataOptions.SectionName).Get<DataOptions>() ?? new DataOptions();
+        var dataPath = dataDirectory.EnsureFullPath();
+        builder.UseOrleans(silo => ConfigureSilo(silo, storage, dataPath));
+        builder.Services.AddChatGateway(builder.Configuration, storage);
+
+        var app = builder.Build();
+        app.UseMiddleware<ClientErrorMiddleware>();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapAuthEndpoints();
+        app.MapFileEndpoints();
+        app.MapHealthEndpoints();
+        app.MapHub<ChatHub>("/hubs/chat", o =>
+        {
+            o.Transports = HttpTransportType.WebSockets | HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling;
+            // Hub frames are bounded by MaximumReceiveMessageSize; bound the transport buffers to match.
+            o.ApplicationMaxBufferSize = 64 * 1024;
+            o.TransportMaxBufferSize = 64 * 1024;
+        });
+        return app;
+    }
+
+    private static void ConfigureSilo(ISiloBuilder silo, StorageSettings storage, string dataPath)
+    {
+        if (storage.UsePostgres) silo.AddPostgresGrainStorageAsDefault(o => o.ConnectionString = storage.PostgresConnectionString);
+        else silo.AddSqliteGrainStorageAsDefault(o => o.DataSource = Path.Combine(dataPath, "grains.db"));
+        silo.AddChatGrains();
+        // The message log follows the gateway's storage choice and data directory unless "Chat:MessageStore" says otherwise.
+        silo.Services.PostConfigure<MessageStoreOptions>(o =>
+        {
+            if (storage.UsePostgres && !o.UsesPostgres) o.PostgresConnectionString = storage.PostgresConnectionString;
+            if (!silo.Configuration.GetSection(MessageStoreOptions.Section).GetChildren().Any(c => c.Key == nameof(MessageStoreOptions.DataDirectory)))
+                o.DataDirectory = dataPath;
+        });
+        silo.AddApplicationPart(typeof(IUserGrain).Assembly);
+        silo.AddApplicationPart(typeof(ChatGrainsHostingExtensions).Assembly);
+        silo.AddApplicationPart(typeof(GatewayApp).Assembly);
+    }
+}

@@ -1,0 +1,76 @@
+using Im.Orleans.Gateway.Accounts;
+using Im.Orleans.Gateway.Auth;
+using Im.Orleans.Gateway.Files;
+using Im.Orleans.Gateway.Health;
+using Im.Orleans.Gateway.Hubs;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Im.Orleans.Gateway.Hosting;
+
+/// <summary>Registers the gateway's services: options, accounts, tokens, hub, observer, files, health.</summary>
+public static class GatewayServiceCollectionExtensions
+{
+    public static IServiceCollection AddChatGateway(this IServiceCollection services, IConfiguration configuration, StorageSettings storage)
+    {
+        services.TryAddSingletonTimeProvider();
+        services.AddOptions<DataOptions>().Bind(configuration.GetSection(DataOptions.SectionName));
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));
+        services.AddOptions<FileUploadOptions>().Bind(configuration.GetSection(FileUploadOptions.SectionName));
+        services.AddOptions<SendRateLimitOptions>().Bind(configuration.GetSection(SendRateLimitOptions.SectionName));
+        services.AddOptions<ChatHubOptions>().Bind(configuration.GetSection(ChatHubOptions.SectionName))
+            .Validate(o => o.Validate() is null, "Invalid Hub options: keep-alive must be positive and the client timeout at least twice the keep-alive.")
+            .ValidateOnStart();
+
+        services.AddSingleton<IAccountStore>(sp => new SqlAccountStore(ConnectionFactory(storage, sp.GetRequiredService<IOptions<DataOptions>>().Value)));
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<SigningKeyProvider>();
+        services.AddSingleton<TokenService>();
+        services.AddAuthentication(JwtAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, JwtAuthenticationHandler>(JwtAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<GatewayObserver>();
+        services.AddSingleton<GatewayObserverReference>();
+        services.AddSingleton<SendRateLimiter>();
+        services.AddSingleton<FileStore>();
+        services.AddHostedService<ConnectionRefreshService>();
+        services.AddSignalR(o => o.AddFilter<ChatHubFilter>()).AddJsonProtocol();
+        // Registered after the stock JSON protocol, so it wins the "json" name: errors go out as "code: message".
+        services.AddSingleton<IHubProtocol, CodedJsonHubProtocol>();
+        services.AddSingleton<ChatHubFilter>();
+        services.AddSingleton<IConfigureOptions<HubOptions>, ChatHubOptionsSetup>();
+
+        // Minimal APIs throw on malformed bodies (instead of a silent 400) so ClientErrorMiddleware can say why.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Grains.ChatJsonContext.Default));
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);
+        return services;
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
+    }
+
+    private static Func<System.Data.Common.DbConnection> ConnectionFactory(StorageSettings storage, DataOptions data)
+    {
+        if (storage.UsePostgres)
+        {
+            var source = NpgsqlDataSource.Create(storage.PostgresConnectionString!);
+            return source.CreateConnection;
+        }
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(data.EnsureFullPath(), "accounts.db"),
+            Pooling = true,
+        }.ToString();
+        return () => new SqliteConnection(connectionString);
+    }
+}

@@ -1,0 +1,14 @@
+namespace Im.Orleans.Gateway.Hubs;
+
+/// <summary>The server → client event names of protocol v1 (the SignalR target a client subscribes with <c>on(name)</c>).</summary>
+public static class ClientEventNames
+{
+    public const string Message = "message";
+    public const string Unread = "unread";
+    public const string Presence = "presence";
+    public const string Typing = "typing";
+    public const string Read = "read";
+    public const string Focus = "focus";
+    public const string Conversation = "conversation";
+    public const string Recalled = "recalled";
+}

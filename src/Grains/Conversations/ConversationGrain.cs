@@ -1,0 +1,97 @@
+using Im.Orleans.Grains.Messages;
+using Im.Orleans.Grains.Options;
+using Im.Orleans.Runtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Im.Orleans.Grains.Conversations;
+
+/// <summary>
+/// One conversation: members and roles in persisted state; messages appended to the message store with gap-free
+/// seq, batched, durable before the ack, then fanned out to the members' user grains.
+/// </summary>
+// Every partial part repeats ": Grain": the proxy generator registers a grain class only through its first
+// declaration and only looks at declarations with a base list.
+internal sealed partial class ConversationGrain : Grain, IConversationGrain
+{
+    private readonly IPersistentState<ConversationState> _state;
+    private readonly IMessageStore _store;
+    private readonly ConversationOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly RecentMessages _recent;
+    private readonly ClientMsgIdIndex _clientIds;
+    private long _lastSeq;
+    private Message? _lastMessage;
+
+    public ConversationGrain(
+        [PersistentState("conversation")] IPersistentState<ConversationState> state,
+        IMessageStore store,
+        IOptions<ConversationOptions> options,
+        TimeProvider time,
+        ILogger<ConversationGrain> logger)
+    {
+        _state = state;
+        _store = store;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _recent = new RecentMessages(Math.Max(1, _options.RecentMessages));
+        _clientIds = new ClientMsgIdIndex(Math.Max(1, _options.RecentClientMsgIds));
+    }
+
+    private string Id => GetPrimaryKeyString();
+
+    private ConversationState State => _state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!State.Exists) return;
+        // The log is the truth for seq: grain state may lag it after a crash, so continue from what is stored.
+        _lastSeq = await _store.GetLastSeqAsync(Id, cancellationToken);
+        var newest = await _store.ReadBeforeAsync(Id, _lastSeq + 1, _options.RecentMessages, cancellationToken);
+        _recent.Load(newest, _lastSeq);
+        _clientIds.Load(newest, _lastSeq);
+        _lastMessage = newest.Count > 0 ? newest[^1] : null;
+    }
+
+    public Task<ConversationView> GetView(string userId)
+    {
+        RequireMember(userId);
+        return Task.FromResult(ViewFor(userId));
+    }
+
+    private MemberState RequireMember(string userId)
+    {
+        if (!State.Exists) throw ChatException.NotFound($"Conversation {Id} does not exist.");
+        return FindMember(userId) ?? throw ChatException.Forbidden($"{userId} is not a member of {Id}.");
+    }
+
+    private MemberState? FindMember(string userId) => State.Members.Find(m => m.UserId == userId);
+
+    private ConversationView ViewFor(string userId)
+    {
+        var members = State.Members.Select(m => new MemberView(m.UserId, m.Role)).ToList();
+        var title = State.Kind == ConversationKinds.Direct
+            ? State.Members.FirstOrDefault(m => m.UserId != userId)?.UserId ?? userId
+            : State.Title;
+        return new ConversationView(Id, State.Kind, title, members, _lastSeq, _lastMessage, Unread: 0, ReadSeq: 0, Muted: FindMember(userId)?.Muted ?? false);
+    }
+
+    private IUserGrain User(string userId) => GrainFactory.GetGrain<IUserGrain>(userId);
+
+    private IEnumerable<string> MemberIds => State.Members.Select(m => m.UserId);
+
+    /// <summary>Tells users their view of this conversation changed (one-way, so a slow user grain never blocks this one).</summary>
+    private void NotifyChanged(IEnumerable<string> userIds, bool removed = false)
+    {
+        foreach (var userId in userIds.ToList()) _ = User(userId).ConversationChanged(ViewFor(userId), removed);
+    }
+
+    // Milliseconds are what the stores keep; truncating here makes the acked, cached and stored times equal.
+    private DateTimeOffset Now()
+    {
+        var now = _time.GetUtcNow();
+        return DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
+    }
+}

@@ -1,0 +1,50 @@
+using Im.Orleans.Grains.Messages;
+using Im.Orleans.Grains.Options;
+using Im.Orleans.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Im.Orleans.Grains.Hosting;
+
+/// <summary>Adds the chat grains to a silo: message store, options (section "Chat") and JSON contexts.</summary>
+public static class ChatGrainsHostingExtensions
+{
+    /// <summary>
+    /// Registers the message store (PostgreSQL when Chat:MessageStore:PostgresConnectionString is set, else SQLite
+    /// under Chat:MessageStore:DataDirectory), binds Chat:Conversations, Chat:Users and Chat:MessageStore, and adds
+    /// the JSON contexts. <paramref name="configuration"/> is the configuration root holding the "Chat" section; it
+    /// defaults to the silo's configuration.
+    /// </summary>
+    public static ISiloBuilder AddChatGrains(this ISiloBuilder silo, IConfiguration? configuration = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        configuration ??= silo.Configuration;
+        var services = silo.Services;
+        services.AddOptions<ConversationOptions>().Bind(configuration.GetSection(ConversationOptions.Section));
+        services.AddOptions<UserOptions>().Bind(configuration.GetSection(UserOptions.Section));
+        services.AddOptions<MessageStoreOptions>().Bind(configuration.GetSection(MessageStoreOptions.Section));
+        silo.AddJsonTypeInfoResolver(ChatJsonContext.Default);
+        silo.AddJsonTypeInfoResolver(GrainsJsonContext.Default);
+
+        // A store registered before (a test's in-memory one) wins.
+        if (services.Any(d => d.ServiceType == typeof(IMessageStore))) return silo;
+        services.TryAddSingleton<IMessageStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<MessageStoreOptions>>().Value;
+            return options.UsesPostgres ? new PostgresMessageStore(options.PostgresConnectionString!) : new SqliteMessageStore(options);
+        });
+        services.AddSingleton<IStartupTask>(sp => (IStartupTask)sp.GetRequiredService<IMessageStore>());
+        return silo;
+    }
+
+    /// <summary>Same as <see cref="AddChatGrains(ISiloBuilder, IConfiguration?)"/> with a given in-process message store.</summary>
+    public static ISiloBuilder AddChatGrains(this ISiloBuilder silo, IMessageStore store, IConfiguration? configuration = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(store);
+        silo.Services.AddSingleton(store);
+        return silo.AddChatGrains(configuration);
+    }
+}

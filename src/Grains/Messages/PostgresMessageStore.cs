@@ -1,0 +1,151 @@
+using Im.Orleans.Hosting;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Im.Orleans.Grains.Messages;
+
+/// <summary>The message log in PostgreSQL (cluster mode), through a pooled <see cref="NpgsqlDataSource"/>.</summary>
+internal sealed class PostgresMessageStore : IMessageStore, IStartupTask, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private volatile bool _schemaReady;
+
+    public PostgresMessageStore(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public Task Execute(CancellationToken cancellationToken) => EnsureSchemaAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(string conversationId, IReadOnlyList<Message> messages, CancellationToken cancellationToken = default)
+    {
+        if (messages.Count == 0) return [];
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        await using (var command = _dataSource.CreateCommand(PostgresMessageSql.InsertBatch))
+        {
+            command.Parameters.AddWithValue("conversation", conversationId);
+            command.Parameters.Add(Array("seqs", NpgsqlDbType.Bigint, messages.Select(m => m.Seq).ToArray()));
+            command.Parameters.Add(Array("messageIds", NpgsqlDbType.Text, messages.Select(m => m.MessageId).ToArray()));
+            command.Parameters.Add(Array("clientMsgIds", NpgsqlDbType.Text, messages.Select(m => m.ClientMsgId).ToArray()));
+            command.Parameters.Add(Array("senderIds", NpgsqlDbType.Text, messages.Select(m => m.SenderId).ToArray()));
+            command.Parameters.Add(Array("kinds", NpgsqlDbType.Text, messages.Select(m => m.Kind).ToArray()));
+            command.Parameters.Add(Array("texts", NpgsqlDbType.Text, messages.Select(m => m.Text).ToArray()));
+            command.Parameters.Add(Array("attachments", NpgsqlDbType.Text, messages.Select(m => MessageJson.Write(m.Attachment)).ToArray()));
+            command.Parameters.Add(Array("sentAts", NpgsqlDbType.TimestampTz, messages.Select(m => m.SentAt.UtcDateTime).ToArray()));
+            command.Parameters.Add(Array("recalled", NpgsqlDbType.Boolean, messages.Select(m => m.Recalled).ToArray()));
+            command.Parameters.Add(Array("replyToSeqs", NpgsqlDbType.Bigint, messages.Select(m => m.ReplyToSeq).ToArray()));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) inserted.Add(reader.GetString(0));
+        }
+
+        var duplicates = messages.Where(m => !inserted.Contains(m.ClientMsgId)).Select(m => m.ClientMsgId).ToList();
+        var existing = duplicates.Count == 0
+            ? new Dictionary<string, Message>()
+            : (await FindByClientMsgIdsAsync(conversationId, duplicates, cancellationToken).ConfigureAwait(false)).ToDictionary(m => m.ClientMsgId, StringComparer.Ordinal);
+        return [.. messages.Select(m => inserted.Contains(m.ClientMsgId)
+            ? new AppendOutcome(m, false)
+            : new AppendOutcome(existing.TryGetValue(m.ClientMsgId, out var stored) ? stored : throw new InvalidOperationException($"Message {m.ClientMsgId} of {conversationId} was neither inserted nor found."), true))];
+    }
+
+    public Task<IReadOnlyList<Message>> ReadAfterAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
+        ReadAsync(PostgresMessageSql.ReadAfter, conversationId, c =>
+        {
+            c.Parameters.AddWithValue("seq", afterSeq);
+            c.Parameters.AddWithValue("limit", Math.Max(0, limit));
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<Message>> ReadBeforeAsync(string conversationId, long beforeSeq, int limit, CancellationToken cancellationToken = default) =>
+        ReadAsync(PostgresMessageSql.ReadBefore, conversationId, c =>
+        {
+            c.Parameters.AddWithValue("seq", beforeSeq);
+            c.Parameters.AddWithValue("limit", Math.Max(0, limit));
+        }, cancellationToken);
+
+    public async Task<Message?> FindByClientMsgIdAsync(string conversationId, string clientMsgId, CancellationToken cancellationToken = default) =>
+        (await FindByClientMsgIdsAsync(conversationId, [clientMsgId], cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+
+    public Task<IReadOnlyList<Message>> FindByClientMsgIdsAsync(string conversationId, IReadOnlyCollection<string> clientMsgIds, CancellationToken cancellationToken = default) =>
+        ReadAsync(PostgresMessageSql.FindByClientMsgIds, conversationId,
+            c => c.Parameters.Add(Array("clientMsgIds", NpgsqlDbType.Text, clientMsgIds.ToArray())), cancellationToken);
+
+    public async Task<long> GetLastSeqAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _dataSource.CreateCommand(PostgresMessageSql.LastSeq);
+        command.Parameters.AddWithValue("conversation", conversationId);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task<bool> MarkRecalledAsync(string conversationId, long seq, CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _dataSource.CreateCommand(PostgresMessageSql.MarkRecalled);
+        command.Parameters.AddWithValue("conversation", conversationId);
+        command.Parameters.AddWithValue("seq", seq);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    public async Task<long> CountFromOthersAsync(string conversationId, string userId, long afterSeq, long upToSeq = long.MaxValue, CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _dataSource.CreateCommand(PostgresMessageSql.CountFromOthers);
+        command.Parameters.AddWithValue("conversation", conversationId);
+        command.Parameters.AddWithValue("after", afterSeq);
+        command.Parameters.AddWithValue("upTo", upToSeq);
+        command.Parameters.AddWithValue("user", userId);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private async Task<IReadOnlyList<Message>> ReadAsync(string sql, string conversationId, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("conversation", conversationId);
+        bind(command);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var page = new List<Message>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) page.Add(ReadMessage(reader));
+        return page;
+    }
+
+    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        if (_schemaReady) return;
+        await _schemaGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_schemaReady) return;
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(PostgresMessageSql.CreateSchema, connection, transaction);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            _schemaReady = true;
+        }
+        finally
+        {
+            _schemaGate.Release();
+        }
+    }
+
+    private static NpgsqlParameter Array<T>(string name, NpgsqlDbType elementType, T[] values) =>
+        new(name, NpgsqlDbType.Array | elementType) { Value = values };
+
+    private static Message ReadMessage(NpgsqlDataReader reader) => new(
+        ConversationId: reader.GetString(0),
+        Seq: reader.GetInt64(1),
+        MessageId: reader.GetString(2),
+        ClientMsgId: reader.GetString(3),
+        SenderId: reader.GetString(4),
+        Kind: reader.GetString(5),
+        Text: reader.IsDBNull(6) ? null : reader.GetString(6),
+        Attachment: MessageJson.Read(reader.IsDBNull(7) ? null : reader.GetString(7)),
+        SentAt: new DateTimeOffset(reader.GetDateTime(8), TimeSpan.Zero),
+        Recalled: reader.GetBoolean(9),
+        ReplyToSeq: reader.IsDBNull(10) ? null : reader.GetInt64(10));
+}

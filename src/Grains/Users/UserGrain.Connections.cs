@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Logging;
+
+namespace Im.Orleans.Grains.Users;
+
+/// <summary>
+/// Live connections: registered and refreshed by gateways, expired by a sweep timer when a gateway stops refreshing
+/// (it died). The timer exists only while connections do, keeps the activation alive meanwhile, and saves the
+/// delivery bookkeeping that Deliver defers while the user is connected.
+/// </summary>
+internal sealed partial class UserGrain : Grain
+{
+    private readonly Dictionary<string, LiveConnection> _connections = new(StringComparer.Ordinal);
+    private IGrainTimer? _sweep;
+
+    public async Task Connect(ClientConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (string.IsNullOrWhiteSpace(connection.ConnectionId)) throw ChatException.Invalid("A connection needs an id.");
+        _connections[connection.ConnectionId] = new LiveConnection(connection.ConnectionId, connection.Gateway, connection.Device, _time.GetUtcNow());
+        await OnConnectionsChangedAsync();
+    }
+
+    public async Task Disconnect(string connectionId)
+    {
+        if (_connections.Remove(connectionId)) await OnConnectionsChangedAsync();
+    }
+
+    public async Task RefreshConnections(IClientObserver gateway, string[] connectionIds)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        var now = _time.GetUtcNow();
+        var added = false;
+        foreach (var id in connectionIds ?? [])
+        {
+            if (_connections.TryGetValue(id, out var known))
+            {
+                known.RefreshedAt = now;
+                known.Gateway = gateway;
+            }
+            else
+            {
+                // This activation is newer than the connection (it was collected or moved): learn it again.
+                _connections[id] = new LiveConnection(id, gateway, "unknown", now);
+                added = true;
+            }
+        }
+        if (added) await OnConnectionsChangedAsync();
+    }
+
+    private async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = _time.GetUtcNow() - _options.ConnectionExpiry;
+        var expired = _connections.Values.Where(c => c.RefreshedAt < cutoff).Select(c => c.ConnectionId).ToList();
+        foreach (var id in expired) _connections.Remove(id);
+        if (expired.Count > 0)
+        {
+            _logger.LogDebug("User {User}: {Count} connections expired", UserId, expired.Count);
+            await OnConnectionsChangedAsync();
+        }
+        if (_dirty) await SaveAsync();
+    }
+
+    private async Task OnConnectionsChangedAsync()
+    {
+        if (_connections.Count > 0)
+        {
+            _sweep ??= RegisterGrainTimer(SweepAsync, new GrainTimerCreationOptions(_options.SweepInterval, _options.SweepInterval) { KeepAlive = true });
+        }
+        else
+        {
+            // Only a removal leaves no connection, so this is the moment the user was last seen.
+            _sweep?.Dispose();
+            _sweep = null;
+            State.LastSeenAt = _time.GetUtcNow();
+            await SaveAsync();
+        }
+        PublishPresence();
+    }
+
+    /// <summary>Pushes to every live connection (except one), one call per gateway; best effort, never blocks the turn.</summary>
+    private void Push(Action<IClientObserver, string[]> push, string? except = null)
+    {
+        foreach (var group in _connections.Values.Where(c => c.ConnectionId != except).GroupBy(c => c.Gateway))
+        {
+            try
+            {
+                push(group.Key, [.. group.Select(c => c.ConnectionId)]);
+            }
+            catch (Exception e)
+            {
+                // A gateway that went away also stops refreshing, so expiry removes its connections and updates presence.
+                _logger.LogDebug(e, "User {User}: push to a gateway failed", UserId);
+            }
+        }
+    }
+}

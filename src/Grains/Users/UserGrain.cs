@@ -1,0 +1,101 @@
+using Im.Orleans.Grains.Options;
+using Im.Orleans.Runtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Im.Orleans.Grains.Users;
+
+/// <summary>
+/// One user: profile, live connections and presence, read cursors and unread counts, the conversation list,
+/// contacts and blocks, and the bounded offline queue.
+/// </summary>
+// Every partial part repeats ": Grain": the proxy generator registers a grain class only through its first
+// declaration and only looks at declarations with a base list.
+internal sealed partial class UserGrain : Grain, IUserGrain
+{
+    private const int MaxDisplayNameLength = 100;
+
+    private readonly IPersistentState<UserState> _state;
+    private readonly UserOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    // Delivery bookkeeping (unread counts, summaries) not yet written; see Deliver.
+    private bool _dirty;
+
+    public UserGrain(
+        [PersistentState("user")] IPersistentState<UserState> state,
+        IOptions<UserOptions> options,
+        TimeProvider time,
+        ILogger<UserGrain> logger)
+    {
+        _state = state;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    private string UserId => GetPrimaryKeyString();
+
+    private UserState State => _state.State;
+
+    public Task<UserProfile> GetProfile() => Task.FromResult(Profile());
+
+    public async Task<UserProfile> SetProfile(string displayName, string? avatarUrl, string role)
+    {
+        if (string.IsNullOrWhiteSpace(displayName) || displayName.Length > MaxDisplayNameLength)
+            throw ChatException.Invalid($"A display name needs 1 to {MaxDisplayNameLength} characters.");
+        if (string.IsNullOrWhiteSpace(role)) throw ChatException.Invalid("A role is required.");
+        State.DisplayName = displayName.Trim();
+        State.AvatarUrl = string.IsNullOrWhiteSpace(avatarUrl) ? null : avatarUrl;
+        State.Role = role;
+        await SaveAsync();
+        return Profile();
+    }
+
+    public Task<bool> Accepts(string senderId) => Task.FromResult(!State.Blocked.Contains(senderId));
+
+    public Task Block(string userId) => ChangeList(State.Blocked, userId, add: true);
+
+    public Task Unblock(string userId) => ChangeList(State.Blocked, userId, add: false);
+
+    public Task AddContact(string userId) => ChangeList(State.Contacts, userId, add: true);
+
+    public Task RemoveContact(string userId) => ChangeList(State.Contacts, userId, add: false);
+
+    public Task<IReadOnlyList<string>> Contacts() => Task.FromResult<IReadOnlyList<string>>([.. State.Contacts]);
+
+    public Task Focus(string conversationId, string originConnectionId)
+    {
+        var focus = new FocusEvent(conversationId, originConnectionId);
+        Push((gateway, ids) => gateway.OnFocus(ids, focus), except: originConnectionId);
+        return Task.CompletedTask;
+    }
+
+    private UserProfile Profile() => new(UserId, State.DisplayName ?? UserId, State.AvatarUrl, State.Role ?? "user");
+
+    private async Task ChangeList(List<string> list, string userId, bool add)
+    {
+        if (string.IsNullOrWhiteSpace(userId) || userId == UserId) throw ChatException.Invalid("That user id cannot be used here.");
+        var changed = add ? !list.Contains(userId) : list.Remove(userId);
+        if (!changed) return;
+        if (add) list.Add(userId);
+        await SaveAsync();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_dirty) await SaveAsync();
+    }
+
+    /// <summary>Writes the state; every write also carries any deferred delivery bookkeeping.</summary>
+    private async Task SaveAsync()
+    {
+        await _state.WriteStateAsync();
+        _dirty = false;
+    }
+
+    private IUserGrain User(string userId) => GrainFactory.GetGrain<IUserGrain>(userId);
+
+    private IConversationGrain Conversation(string conversationId) => GrainFactory.GetGrain<IConversationGrain>(conversationId);
+}

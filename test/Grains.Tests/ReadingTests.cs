@@ -1,0 +1,98 @@
+using Xunit;
+using static Im.Orleans.Grains.Tests.ChatSilo;
+
+namespace Im.Orleans.Grains.Tests;
+
+public sealed class ReadingTests
+{
+    [Theory]
+    [InlineData(200)]
+    [InlineData(3)]
+    public async Task History_and_Since_page_by_seq_from_memory_or_the_store(int cached)
+    {
+        await using var chat = ChatSilo.Create(conversations: o => o.RecentMessages = cached);
+        var conversation = chat.Direct("alice", "bob");
+        var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
+        for (var i = 1; i <= 10; i++) await conversation.Send(i % 2 == 0 ? "bob" : "alice", Text(id, $"m{i}"));
+
+        Assert.Equal([8L, 9, 10], (await conversation.History("alice", 11, 3)).Select(m => m.Seq));
+        Assert.Equal([5L, 6, 7], (await conversation.History("alice", 8, 3)).Select(m => m.Seq));
+        Assert.Equal([1L, 2], (await conversation.History("alice", 3, 5)).Select(m => m.Seq));
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), (await conversation.History("bob", 0, 100)).Select(m => m.Seq));
+        Assert.Empty(await conversation.History("alice", 1, 10));
+
+        var first = await conversation.Since("alice", 0, 4);
+        Assert.Equal([1L, 2, 3, 4], first.Messages.Select(m => m.Seq));
+        Assert.True(first.HasMore);
+        var last = await conversation.Since("alice", 8, 4);
+        Assert.Equal([9L, 10], last.Messages.Select(m => m.Seq));
+        Assert.False(last.HasMore);
+        Assert.Empty((await conversation.Since("alice", 10, 4)).Messages);
+
+        Assert.Equal(5, await conversation.CountFromOthers("alice", 0));
+        Assert.Equal(2, await conversation.CountFromOthersBetween("alice", 5, 9));
+    }
+
+    [Fact]
+    public async Task Only_members_read_and_missing_conversations_are_not_found()
+    {
+        await using var chat = ChatSilo.Create();
+        var conversation = chat.Direct("alice", "bob");
+        await conversation.OpenDirect("alice", "bob");
+        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.History("eve", 0, 10))).Code);
+        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.Since("eve", 0, 10))).Code);
+        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.GetView("eve"))).Code);
+        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.CountFromOthers("eve", 0))).Code);
+        var missing = chat.Conversation("g:missing");
+        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<ChatException>(() => missing.History("alice", 0, 10))).Code);
+        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<ChatException>(() => missing.GetView("alice"))).Code);
+    }
+
+    [Fact]
+    public async Task The_sender_recalls_within_the_window_and_members_are_told()
+    {
+        await using var chat = ChatSilo.Create();
+        var bob = await chat.ConnectAsync("bob", "b1");
+        var conversation = chat.Direct("alice", "bob");
+        var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
+        var sent = await conversation.Send("alice", Text(id, "oops"));
+
+        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.Recall("bob", sent.Seq))).Code);
+        await chat.AdvanceAsync(TimeSpan.FromSeconds(119));
+        await conversation.Recall("alice", sent.Seq);
+        await chat.Silo.QuiesceAsync();
+
+        Assert.True(chat.Store.All(id).Single().Recalled);
+        Assert.True((await conversation.History("bob", 0, 10)).Single().Recalled);
+        Assert.Equal(new RecalledEvent(id, sent.Seq, sent.MessageId), bob.Of<RecalledEvent>(nameof(IClientObserver.OnRecalled)).Single());
+        Assert.True((await chat.User("bob").ListConversations()).Single().LastMessage!.Recalled);
+    }
+
+    [Fact]
+    public async Task Recall_after_the_window_is_refused()
+    {
+        await using var chat = ChatSilo.Create();
+        var conversation = chat.Direct("alice", "bob");
+        var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
+        var sent = await conversation.Send("alice", Text(id, "too late"));
+        await chat.AdvanceAsync(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.Recall("alice", sent.Seq))).Code);
+        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<ChatException>(() => conversation.Recall("alice", 99))).Code);
+        Assert.False(chat.Store.All(id).Single().Recalled);
+    }
+
+    [Fact]
+    public async Task Typing_goes_to_the_other_members_only()
+    {
+        await using var chat = ChatSilo.Create();
+        var gateway = await chat.ConnectAsync("alice", "a1");
+        await chat.ConnectAsync("bob", "b1", gateway);
+        var conversation = chat.Direct("alice", "bob");
+        var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
+        await conversation.Typing("alice");
+        await chat.Silo.QuiesceAsync();
+        var typing = gateway.WithTargets<TypingEvent>(nameof(IClientObserver.OnTyping)).Single();
+        Assert.Equal(["b1"], typing.Connections);
+        Assert.Equal(new TypingEvent(id, "alice"), typing.Event);
+    }
+}
