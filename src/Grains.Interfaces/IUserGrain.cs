@@ -10,7 +10,8 @@ namespace Im.Orleans.Grains;
 public interface IUserGrain : IGrainWithStringKey
 {
     // Called by gateways on behalf of the user's own connections.
-    Task<UserProfile> GetProfile();
+    /// <summary>Interleaves with everything: conversation grains ask for names while this grain may be calling them.</summary>
+    [AlwaysInterleave] Task<UserProfile> GetProfile();
     Task<UserProfile> SetProfile(string displayName, string? avatarUrl, string role);
     Task Connect(ClientConnection connection);
     Task Disconnect(string connectionId);

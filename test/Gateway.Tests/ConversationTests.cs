@@ -27,6 +27,20 @@ public sealed class ConversationTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Conversation_views_carry_the_members_display_names()
+    {
+        var (alice, aliceHub) = await Server.ConnectGuestAsync("Alice Liddell");
+        var (bob, bobHub) = await Server.ConnectGuestAsync("Bob Builder");
+        await using var _ = aliceHub;
+        await using var __ = bobHub;
+
+        var direct = await aliceHub.InvokeAsync("OpenDirect", bob.UserId);
+        Assert.Equal("Bob Builder", direct.Items("members").Single(m => m.Str("userId") == bob.UserId).Str("displayName"));
+        var group = await aliceHub.InvokeAsync("CreateGroup", new { title = "Names", memberIds = new[] { bob.UserId } });
+        Assert.Equal("Alice Liddell", group.Items("members").Single(m => m.Str("userId") == alice.UserId).Str("displayName"));
+    }
+
+    [Fact]
     public async Task OpenDirect_with_oneself_or_a_bad_id_is_invalid()
     {
         var (me, hub) = await Server.ConnectGuestAsync();

@@ -17,6 +17,7 @@ internal sealed partial class ConversationGrain : Grain
         State.Title = "";
         State.CreatedAt = now;
         State.Members = [new MemberState { UserId = userId, JoinedAt = now }, new MemberState { UserId = peerUserId, JoinedAt = now }];
+        await FillDisplayNamesAsync();
         await _state.WriteStateAsync();
         NotifyChanged(MemberIds);
         return ViewFor(userId);
@@ -38,6 +39,7 @@ internal sealed partial class ConversationGrain : Grain
         State.Title = title.Trim();
         State.CreatedAt = now;
         State.Members = [new MemberState { UserId = ownerId, Role = MemberRoles.Owner, JoinedAt = now }, .. others.Select(id => new MemberState { UserId = id, JoinedAt = now })];
+        await FillDisplayNamesAsync();
         await _state.WriteStateAsync();
         NotifyChanged(MemberIds);
         return ViewFor(ownerId);
@@ -51,6 +53,7 @@ internal sealed partial class ConversationGrain : Grain
         if (State.Members.Count + added.Count > _options.MaxGroupMembers) throw ChatException.Conflict($"A group has at most {_options.MaxGroupMembers} members.");
         var now = Now();
         State.Members.AddRange(added.Select(id => new MemberState { UserId = id, JoinedAt = now }));
+        await FillDisplayNamesAsync();
         await _state.WriteStateAsync();
         NotifyChanged(MemberIds);
         return ViewFor(actorId);

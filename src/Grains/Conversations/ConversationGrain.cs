@@ -71,7 +71,7 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
 
     private ConversationView ViewFor(string userId)
     {
-        var members = State.Members.Select(m => new MemberView(m.UserId, m.Role)).ToList();
+        var members = State.Members.Select(m => new MemberView(m.UserId, m.Role, m.DisplayName)).ToList();
         var title = State.Kind == ConversationKinds.Direct
             ? State.Members.FirstOrDefault(m => m.UserId != userId)?.UserId ?? userId
             : State.Title;
@@ -79,6 +79,14 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
     }
 
     private IUserGrain User(string userId) => GrainFactory.GetGrain<IUserGrain>(userId);
+
+    /// <summary>Looks up the display names of members that have none yet (GetProfile interleaves, so no call cycle can block).</summary>
+    private async Task FillDisplayNamesAsync()
+    {
+        var missing = State.Members.Where(m => m.DisplayName is null).ToList();
+        var profiles = await Task.WhenAll(missing.Select(m => User(m.UserId).GetProfile()));
+        for (var i = 0; i < missing.Count; i++) missing[i].DisplayName = profiles[i].DisplayName;
+    }
 
     private IEnumerable<string> MemberIds => State.Members.Select(m => m.UserId);
 

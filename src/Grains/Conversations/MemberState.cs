@@ -5,6 +5,9 @@ internal sealed class MemberState
 {
     public string UserId { get; set; } = "";
     public string Role { get; set; } = MemberRoles.Member;
+
+    /// <summary>The member's display name when they joined, so views need not call every member's grain.</summary>
+    public string? DisplayName { get; set; }
     public bool Muted { get; set; }
     public DateTimeOffset JoinedAt { get; set; }
 
