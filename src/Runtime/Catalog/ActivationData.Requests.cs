@@ -50,6 +50,8 @@ internal sealed partial class ActivationData
     private void OnRequestFinished(Message message, Task? invocation, IncomingGrainCallContext? filtered = null)
     {
         var exception = invocation is { IsFaulted: true } ? invocation.Exception!.InnerException! : null;
+        // Re-arm a timer before the activation can look idle, so whoever waits for idleness sees the next due time.
+        if (message.Request is TimerTickRequest tick) tick.Timer.OnTickFinished();
         bool dispatch;
         lock (SyncRoot)
         {
@@ -70,8 +72,6 @@ internal sealed partial class ActivationData
             else message.CompleteFrom(invocation);
         }
         if (exception is not null) LogFault(message, exception);
-
-        if (message.Request is TimerTickRequest tick) tick.Timer.OnTickFinished();
     }
 
     private void LogFault(Message message, Exception exception)
