@@ -22,7 +22,8 @@ const state = {};
 
 before(async () => {
   mkdirSync(artifactsDir, { recursive: true });
-  gateway = await startGateway({ name: "browser" });
+  // The page tests seed dozens of messages at once; the rate limiter has its own test in guarantees.test.js.
+  gateway = await startGateway({ name: "browser", config: ["RateLimit:Send:PerSecond=500", "RateLimit:Send:Burst=500"] });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
 });
 
