@@ -52,25 +52,28 @@ internal sealed partial class ActivationData
         var exception = invocation is { IsFaulted: true } ? invocation.Exception!.InnerException! : null;
         // Re-arm a timer before the activation can look idle, so whoever waits for idleness sees the next due time.
         if (message.Request is TimerTickRequest tick) tick.Timer.OnTickFinished();
-        bool dispatch;
-        lock (SyncRoot)
+        if (exception is InconsistentStateException)
         {
-            // The stored state moved on without this activation: drop it (before anything else may start on it)
-            // so the next call reads fresh state.
-            if (exception is InconsistentStateException)
-                RequestDeactivationLocked(new DeactivationReason(DeactivationReasonCode.ApplicationError, "The grain's persisted state changed underneath it.", exception));
-            FinishLocked(message);
-            dispatch = PumpLocked();
+            // The stored state moved on without this activation: drop it before the caller can call again, so
+            // the next call reads fresh state.
+            lock (SyncRoot) RequestDeactivationLocked(new DeactivationReason(DeactivationReasonCode.ApplicationError, "The grain's persisted state changed underneath it.", exception));
         }
-        if (dispatch) Dispatch();
 
-        // Answer only after the bookkeeping: a caller that sends again at once must not race this activation's lock.
+        // Answer first: the caller's continuation then runs on the other core while this one closes the turn.
         if (invocation is not null)
         {
             // A filter may have replaced the result, so filtered calls answer from the context, not the method's task.
             if (filtered is not null && invocation.IsCompletedSuccessfully) message.CompleteWithResult(filtered.Result);
             else message.CompleteFrom(invocation);
         }
+
+        bool dispatch;
+        lock (SyncRoot)
+        {
+            FinishLocked(message);
+            dispatch = PumpLocked();
+        }
+        if (dispatch) Dispatch();
         if (exception is not null) LogFault(message, exception);
     }
 
