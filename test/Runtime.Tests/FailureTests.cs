@@ -52,8 +52,9 @@ public sealed class FailureTests
     public async Task Calls_queued_behind_a_failing_activation_all_fail_clearly()
     {
         await using var silo = TestSilo.Create();
-        var grain = silo.GetGrain<IFlakyActivationGrain>("flaky-many");
+        var grain = silo.GetGrain<IFlakyActivationGrain>("gated-flaky-many");
         var calls = Enumerable.Range(0, 10).Select(_ => grain.Attempt()).ToList();
+        Gates.Open("gated-flaky-many");
         foreach (var call in calls) await Assert.ThrowsAsync<GrainActivationException>(() => call);
         Assert.Equal(2, await grain.Attempt());
     }

@@ -13,11 +13,13 @@ public sealed class FlakyActivationGrain : Grain, IFlakyActivationGrain
     private static readonly ConcurrentDictionary<string, int> s_attempts = new();
     private int _attempt;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _attempt = s_attempts.AddOrUpdate(GetPrimaryKeyString(), 1, (_, n) => n + 1);
+        var key = GetPrimaryKeyString();
+        _attempt = s_attempts.AddOrUpdate(key, 1, (_, n) => n + 1);
+        // Keys starting with "gated" hold the first activation until the test opens the gate named after the key.
+        if (_attempt == 1 && key.StartsWith("gated", StringComparison.Ordinal)) await Gates.Get(key).Task;
         if (_attempt == 1) throw new TestGrainException("database said no");
-        return Task.CompletedTask;
     }
 
     public Task<int> Attempt() => Task.FromResult(_attempt);
