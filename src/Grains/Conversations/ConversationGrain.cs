@@ -10,8 +10,6 @@ namespace Im.Orleans.Grains.Conversations;
 /// One conversation: members and roles in persisted state; messages appended to the message store with gap-free
 /// seq, batched, durable before the ack, then fanned out to the members' user grains.
 /// </summary>
-// Every partial part repeats ": Grain": the proxy generator registers a grain class only through its first
-// declaration and only looks at declarations with a base list.
 internal sealed partial class ConversationGrain : Grain, IConversationGrain
 {
     private readonly IPersistentState<ConversationState> _state;

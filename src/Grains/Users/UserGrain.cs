@@ -9,8 +9,6 @@ namespace Im.Orleans.Grains.Users;
 /// One user: profile, live connections and presence, read cursors and unread counts, the conversation list,
 /// contacts and blocks, and the bounded offline queue.
 /// </summary>
-// Every partial part repeats ": Grain": the proxy generator registers a grain class only through its first
-// declaration and only looks at declarations with a base list.
 internal sealed partial class UserGrain : Grain, IUserGrain
 {
     private const int MaxDisplayNameLength = 100;
