@@ -12,7 +12,6 @@ namespace Im.Orleans.Catalog;
 internal sealed class GrainTypeManager
 {
     private readonly Dictionary<Type, InterfaceRegistration> _interfaces = new();
-    private readonly Dictionary<string, Type> _interfacesByName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, string> _grainTypes = new();
     private readonly Dictionary<string, List<Type>> _classesByGrainType = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, GrainClassInfo> _classInfos = new(StringComparer.Ordinal);
@@ -29,11 +28,7 @@ internal sealed class GrainTypeManager
             }
         }
 
-        foreach (var (type, registration) in registry.Interfaces)
-        {
-            _interfaces[type] = registration;
-            _interfacesByName[type.FullName!] = type;
-        }
+        foreach (var (type, registration) in registry.Interfaces) _interfaces[type] = registration;
 
         foreach (var grainClass in registry.GrainClasses)
         {
@@ -45,8 +40,6 @@ internal sealed class GrainTypeManager
             }
         }
     }
-
-    public IEnumerable<Type> GrainClasses => _classesByGrainType.Values.SelectMany(c => c).Distinct();
 
     /// <summary>The grain type of an interface: [GrainType] if present, else the interface's full name.</summary>
     public string GetGrainType(Type grainInterface) =>
@@ -61,8 +54,6 @@ internal sealed class GrainTypeManager
         _interfaces.TryGetValue(interfaceType, out var registration)
             ? registration
             : throw new InvalidOperationException($"'{interfaceType.FullName}' has no generated proxy. Is it a grain or observer interface, and was its assembly built with ImOrleansCodeGen=true?");
-
-    public Type? FindInterface(string fullName) => _interfacesByName.GetValueOrDefault(fullName);
 
     /// <summary>An empty invokable for a method, for requests arriving from another process.</summary>
     public Invokable CreateInvokable(Type interfaceType, int methodId)

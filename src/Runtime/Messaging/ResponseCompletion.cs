@@ -13,8 +13,6 @@ internal abstract class ResponseCompletion
     public abstract bool TryCompleteWithResult(object? result);
 
     public abstract bool TryFail(Exception exception);
-
-    public bool IsCompleted => Task.IsCompleted;
 }
 
 /// <summary>Completion for methods with a result.</summary>

@@ -22,8 +22,6 @@ internal sealed class ResponseTracker : IDisposable
         _options = options.Value;
     }
 
-    public int PendingCount => _pending.Count;
-
     public void Start() => _timer ??= _time.CreateTimer(static s => ((ResponseTracker)s!).Sweep(), this, _options.ResponseTimeoutCheckPeriod, _options.ResponseTimeoutCheckPeriod);
 
     public long Deadline(TimeSpan? methodTimeout)

@@ -8,7 +8,4 @@ internal static class ObserverGrainId
     public const string GrainType = "sys.observer";
 
     public static GrainId Create(string ownerId) => new(GrainType, $"{ownerId}/{Guid.NewGuid():N}");
-
-    /// <summary>The id of the process that holds the object.</summary>
-    public static string OwnerOf(GrainId grainId) => grainId.Key[..grainId.Key.IndexOf('/', StringComparison.Ordinal)];
 }
