@@ -28,7 +28,10 @@ for trx in "$results"/*.trx; do
     p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
     n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters")
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${n:-0}))
+    # Name each failed test: CI shows only the tail of the log.
+    grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/\1/p' >> "$results/failed-tests.txt"
 done
+failed_tests=$(cat "$results/failed-tests.txt" 2>/dev/null)
 rm -rf "$results"
 
 # End-to-end and browser tests in Node against the real gateway process, when present.
@@ -49,6 +52,7 @@ fi
 
 if [ ${#failed_projects[@]} -gt 0 ]; then
     echo "failing projects: ${failed_projects[*]}"
+    [ -z "$failed_tests" ] || { echo "failed tests:"; sed 's/^/  /' <<<"$failed_tests"; }
     [ "$failed" -gt 0 ] || failed=${#failed_projects[@]}
 fi
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -54,7 +54,7 @@ internal sealed class GrainCatalog
         message.Fail(new InvalidOperationException($"Could not deliver {message}: its activation kept going away."));
     }
 
-    /// <summary>Routes again a message whose activation deactivated before running it.</summary>
+    /// <summary>Routes again a message whose activation deactivated before running it: in a cluster its grain may now live elsewhere.</summary>
     public void Reroute(Message message)
     {
         if (++message.ForwardCount > _messaging.MaxForwardCount)
@@ -62,7 +62,7 @@ internal sealed class GrainCatalog
             message.Fail(new InvalidOperationException($"{message} was forwarded {message.ForwardCount - 1} times without being served."));
             return;
         }
-        Deliver(message);
+        _runtime.Router.Route(message);
     }
 
     /// <summary>Binds a local object (observer or test probe) to a grain id so calls to that id reach it.</summary>

@@ -12,6 +12,7 @@ namespace Im.Orleans.Catalog;
 internal sealed class GrainTypeManager
 {
     private readonly Dictionary<Type, InterfaceRegistration> _interfaces = new();
+    private readonly Dictionary<string, Type> _interfacesByName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, string> _grainTypes = new();
     private readonly Dictionary<string, List<Type>> _classesByGrainType = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, GrainClassInfo> _classInfos = new(StringComparer.Ordinal);
@@ -28,7 +29,11 @@ internal sealed class GrainTypeManager
             }
         }
 
-        foreach (var (type, registration) in registry.Interfaces) _interfaces[type] = registration;
+        foreach (var (type, registration) in registry.Interfaces)
+        {
+            _interfaces[type] = registration;
+            _interfacesByName[type.FullName!] = type;
+        }
 
         foreach (var grainClass in registry.GrainClasses)
         {
@@ -54,6 +59,12 @@ internal sealed class GrainTypeManager
         _interfaces.TryGetValue(interfaceType, out var registration)
             ? registration
             : throw new InvalidOperationException($"'{interfaceType.FullName}' has no generated proxy. Is it a grain or observer interface, and was its assembly built with ImOrleansCodeGen=true?");
+
+    /// <summary>The interface a request from another process names by its full name.</summary>
+    public Type GetInterfaceByName(string fullName) =>
+        _interfacesByName.TryGetValue(fullName, out var type)
+            ? type
+            : throw new InvalidOperationException($"No grain or observer interface '{fullName}' is known here. Do all nodes run the same build?");
 
     /// <summary>An empty invokable for a method, for requests arriving from another process.</summary>
     public Invokable CreateInvokable(Type interfaceType, int methodId)

@@ -10,6 +10,9 @@ public enum DeactivationReasonCode
     ApplicationError,
     ActivationFailed,
     InternalFailure,
+
+    /// <summary>The cluster's membership changed and the grain now belongs to another silo.</summary>
+    Migrating,
 }
 
 /// <summary>The reason handed to <see cref="Grain.OnDeactivateAsync"/>.</summary>

@@ -12,6 +12,7 @@ internal sealed class GrainRuntime
 {
     private GrainCatalog? _catalog;
     private IGrainFactory? _grainFactory;
+    private IMessageRouter? _router;
 
     public GrainRuntime(IServiceProvider services, TimeProvider time, IOptions<GrainCollectionOptions> collectionOptions, ILogger<GrainRuntime> logger, IEnumerable<IIncomingGrainCallFilter> filters)
     {
@@ -36,4 +37,6 @@ internal sealed class GrainRuntime
     public GrainCatalog Catalog => _catalog ??= ServiceProvider.GetRequiredService<GrainCatalog>();
 
     public IGrainFactory GrainFactory => _grainFactory ??= ServiceProvider.GetRequiredService<IGrainFactory>();
+
+    public IMessageRouter Router => _router ??= ServiceProvider.GetRequiredService<IMessageRouter>();
 }

@@ -46,7 +46,8 @@ public static class SiloHostingExtensions
         services.AddSingleton<GrainCatalog>();
         services.AddSingleton<ActivationCollector>();
         services.AddSingleton<ResponseTracker>();
-        services.AddSingleton<MessageRouter>();
+        services.AddSingleton<LocalMessageRouter>();
+        services.TryAddSingleton<IMessageRouter>(sp => sp.GetRequiredService<LocalMessageRouter>());
         services.AddSingleton<GrainReferenceRuntime>();
         services.AddSingleton<IGrainReferenceRuntime>(sp => sp.GetRequiredService<GrainReferenceRuntime>());
         services.AddSingleton<GrainFactory>();

@@ -10,7 +10,7 @@ namespace Im.Orleans.Messaging;
 /// boundary, stamps the deadline and request context, tracks the response and routes the message.
 /// A call to a local activation is handed over as objects, never serialized.
 /// </summary>
-internal sealed class GrainReferenceRuntime(GrainSerializer serializer, ResponseTracker tracker, MessageRouter router) : IGrainReferenceRuntime
+internal sealed class GrainReferenceRuntime(GrainSerializer serializer, ResponseTracker tracker, IMessageRouter router) : IGrainReferenceRuntime
 {
     private readonly ConcurrentDictionary<Type, MethodCheck> _checks = new();
 

@@ -33,10 +33,17 @@ internal sealed class Message
     /// <summary>How many times the message was routed again because its activation was going away.</summary>
     public int ForwardCount { get; set; }
 
+    /// <summary>The connection a request to another node went out on, so its loss fails the request at once.</summary>
+    public object? SentVia { get; set; }
+
     /// <summary>Set by the response tracker while the caller waits, so the entry can be removed on completion.</summary>
     public long CorrelationId { get; private set; }
 
     private ResponseTracker? _tracker;
+    private int _finished;
+
+    /// <summary>True once the caller was answered (or failed): a parked copy must not be sent again.</summary>
+    public bool IsFinished => Volatile.Read(ref _finished) != 0;
 
     public bool IsExpired(long now) => Deadline != 0 && now >= Deadline;
 
@@ -46,6 +53,7 @@ internal sealed class Message
 
     public void Fail(Exception exception)
     {
+        Volatile.Write(ref _finished, 1);
         Completion?.TryFail(exception);
         Untrack();
     }
@@ -53,12 +61,14 @@ internal sealed class Message
     /// <summary>Answers the caller from the finished task the grain method returned.</summary>
     public void CompleteFrom(Task invocation)
     {
+        Volatile.Write(ref _finished, 1);
         Completion?.TryCompleteFrom(invocation);
         Untrack();
     }
 
     public void CompleteWithResult(object? result)
     {
+        Volatile.Write(ref _finished, 1);
         Completion?.TryCompleteWithResult(result);
         Untrack();
     }

@@ -38,7 +38,32 @@ internal sealed class ResponseTracker : IDisposable
         _pending[id] = message;
     }
 
+    /// <summary>Tracks a message about to leave for another node, even without a deadline: its response comes back by id.</summary>
+    public void TrackRemote(Message message)
+    {
+        if (message.CorrelationId != 0) return;
+        var id = Interlocked.Increment(ref _nextCorrelationId);
+        message.SetTracking(this, id);
+        _pending[id] = message;
+    }
+
     public void Remove(long correlationId) => _pending.TryRemove(correlationId, out _);
+
+    /// <summary>The waiting message a response frame answers, or false when it already timed out.</summary>
+    public bool TryGet(long correlationId, out Message message) => _pending.TryGetValue(correlationId, out message!);
+
+    /// <summary>Fails every waiting message that went out over <paramref name="via"/> (a connection that was lost).</summary>
+    public int FailSentVia(object via, Func<Message, Exception> failure)
+    {
+        var failed = 0;
+        foreach (var (id, message) in _pending)
+        {
+            if (!ReferenceEquals(message.SentVia, via) || !_pending.TryRemove(id, out _)) continue;
+            message.Fail(failure(message));
+            failed++;
+        }
+        return failed;
+    }
 
     /// <summary>Fails every call whose deadline has passed; public so tests with manual time can drive it.</summary>
     public void Sweep()

@@ -8,4 +8,11 @@ internal static class ObserverGrainId
     public const string GrainType = "sys.observer";
 
     public static GrainId Create(string ownerId) => new(GrainType, $"{ownerId}/{Guid.NewGuid():N}");
+
+    /// <summary>The node id of the process that holds the observer object.</summary>
+    public static string OwnerOf(GrainId observer)
+    {
+        var slash = observer.Key.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 ? observer.Key[..slash] : throw new FormatException($"{observer} is not an observer id.");
+    }
 }
