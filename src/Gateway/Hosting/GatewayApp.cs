@@ -12,7 +12,8 @@ namespace Im.Orleans.Gateway.Hosting;
 
 /// <summary>
 /// Builds the gateway: the embedded default co-hosts a silo (SQLite under the data directory); with
-/// Storage:Postgres:ConnectionString the silo's state, the message log and accounts move to PostgreSQL.
+/// Storage:Postgres:ConnectionString the silo's state, the message log and accounts move to PostgreSQL; with
+/// Cluster:ConnectionString it hosts no grains and calls the cluster's silos.
 /// Program.cs and the integration tests both start it through here.
 /// </summary>
 public static class GatewayApp
@@ -30,10 +31,13 @@ public static class GatewayApp
         var storage = StorageSettings.From(builder.Configuration);
         var dataDirectory = builder.Configuration.GetSection(DataOptions.SectionName).Get<DataOptions>() ?? new DataOptions();
         var dataPath = dataDirectory.EnsureFullPath();
-        builder.UseOrleans(silo => ConfigureSilo(silo, storage, dataPath));
+        // With Cluster:ConnectionString this gateway is a cluster client: the grains live on the silos (src/Silo).
+        if (storage.IsClusterClient) builder.UseOrleansClient(ConfigureClient);
+        else builder.UseOrleans(silo => ConfigureSilo(silo, storage, dataPath));
         builder.Services.AddChatGateway(builder.Configuration, storage);
 
         var app = builder.Build();
+        app.UseMiddleware<AffinityCookieMiddleware>();
         app.UseMiddleware<ClientErrorMiddleware>();
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -50,6 +54,13 @@ public static class GatewayApp
             o.TransportMaxBufferSize = 64 * 1024;
         });
         return app;
+    }
+
+    private static void ConfigureClient(ISiloBuilder client)
+    {
+        client.AddJsonTypeInfoResolver(ChatJsonContext.Default);
+        client.AddApplicationPart(typeof(IUserGrain).Assembly);
+        client.AddApplicationPart(typeof(GatewayApp).Assembly);
     }
 
     private static void ConfigureSilo(ISiloBuilder silo, StorageSettings storage, string dataPath)

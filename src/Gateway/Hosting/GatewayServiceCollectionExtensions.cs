@@ -23,6 +23,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));
         services.AddOptions<FileUploadOptions>().Bind(configuration.GetSection(FileUploadOptions.SectionName));
         services.AddOptions<SendRateLimitOptions>().Bind(configuration.GetSection(SendRateLimitOptions.SectionName));
+        services.AddOptions<GatewayAffinityOptions>().Bind(configuration.GetSection(GatewayAffinityOptions.SectionName))
+            .Validate(o => o.IsValid(), "Gateway:Name may hold only letters, digits, '-' and '_' (at most 64).")
+            .ValidateOnStart();
         services.AddOptions<ChatHubOptions>().Bind(configuration.GetSection(ChatHubOptions.SectionName))
             .Validate(o => o.Validate() is null, "Invalid Hub options: keep-alive must be positive and the client timeout at least twice the keep-alive.")
             .ValidateOnStart();

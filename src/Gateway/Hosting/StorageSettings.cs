@@ -1,3 +1,5 @@
+using Im.Orleans.Configuration;
+
 namespace Im.Orleans.Gateway.Hosting;
 
 /// <summary>
@@ -13,9 +15,22 @@ public sealed class StorageSettings
 
     public bool UsePostgres => !string.IsNullOrWhiteSpace(PostgresConnectionString);
 
-    /// <summary>Reads the settings before the container exists, because they decide which services to register.</summary>
-    public static StorageSettings From(IConfiguration configuration) => new()
+    /// <summary>True with "Cluster:ConnectionString": the gateway is a cluster client and hosts no grains.</summary>
+    public bool IsClusterClient { get; init; }
+
+    /// <summary>
+    /// Reads the settings before the container exists, because they decide which services to register. In a cluster
+    /// the accounts live in the cluster's database unless Storage:Postgres:ConnectionString names another.
+    /// </summary>
+    public static StorageSettings From(IConfiguration configuration)
     {
-        PostgresConnectionString = configuration[$"{SectionName}:Postgres:ConnectionString"],
-    };
+        var cluster = configuration[$"{ClusterOptions.SectionName}:ConnectionString"];
+        var isCluster = !string.IsNullOrWhiteSpace(cluster);
+        var postgres = configuration[$"{SectionName}:Postgres:ConnectionString"];
+        return new StorageSettings
+        {
+            PostgresConnectionString = string.IsNullOrWhiteSpace(postgres) && isCluster ? cluster : postgres,
+            IsClusterClient = isCluster,
+        };
+    }
 }

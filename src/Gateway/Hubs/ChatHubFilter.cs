@@ -1,11 +1,12 @@
 using Im.Orleans.Grains;
+using Im.Orleans.Runtime;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Im.Orleans.Gateway.Hubs;
 
 /// <summary>
 /// Maps every failure of a hub method to a coded <see cref="HubException"/>: a grain's <see cref="ChatException"/>
-/// keeps its code and message; timeouts and internal errors are logged and answered generically, never leaked.
+/// keeps its code and message; timeouts and a silo lost mid-call are "unavailable" (retry); internal errors are logged and answered generically, never leaked.
 /// </summary>
 public sealed class ChatHubFilter(ILogger<ChatHubFilter> logger) : IHubFilter
 {
@@ -23,9 +24,9 @@ public sealed class ChatHubFilter(ILogger<ChatHubFilter> logger) : IHubFilter
         {
             throw HubErrors.Coded(e.Code, e.Message);
         }
-        catch (TimeoutException e)
+        catch (Exception e) when (e is TimeoutException or SiloUnavailableException)
         {
-            logger.LogWarning(e, "Hub method {Method} of {UserId} timed out", context.HubMethodName, context.Context.UserIdentifier);
+            logger.LogWarning(e, "Hub method {Method} of {UserId} timed out or lost its silo", context.HubMethodName, context.Context.UserIdentifier);
             throw HubErrors.Unavailable();
         }
         catch (Exception e) when (!context.Context.ConnectionAborted.IsCancellationRequested)

@@ -29,6 +29,8 @@ public sealed class TestCluster : IAsyncDisposable
 
     public IReadOnlyList<TestClusterNode> Silos => _silos;
 
+    public TestClusterOptions Options => _options;
+
     public TestClusterNode Client { get; private set; } = null!;
 
     public IGrainFactory GrainFactory => Client.GrainFactory;
@@ -71,6 +73,19 @@ public sealed class TestCluster : IAsyncDisposable
         {
             if (cancel.IsCancellationRequested)
                 throw new TimeoutException($"The views did not converge on [{string.Join(", ", expected)}]: {string.Join("; ", nodes.Select(n => $"{n.Name}: {n.Membership.CurrentSnapshot}"))}");
+            await Task.Delay(50, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Waits until every running node's view gives <paramref name="nodeId"/> the status <paramref name="status"/>.</summary>
+    public async Task WaitForStatusAsync(string nodeId, SiloStatus status, TimeSpan? timeout = null)
+    {
+        var nodes = _silos.Append(Client).Where(n => n.IsRunning && n.NodeId != nodeId).ToList();
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        while (!nodes.All(n => n.Membership.CurrentSnapshot.GetStatus(nodeId) == status))
+        {
+            if (cancel.IsCancellationRequested)
+                throw new TimeoutException($"Not every view shows {nodeId} as {status}: {string.Join("; ", nodes.Select(n => $"{n.Name}: {n.Membership.CurrentSnapshot}"))}");
             await Task.Delay(50, CancellationToken.None);
         }
     }

@@ -21,6 +21,9 @@ internal sealed class ClusterNode : IHostedService
 {
     private readonly LocalNodeInfo _local;
     private readonly ClusterOptions _options;
+    private readonly ClusterMembershipOptions _membershipOptions;
+    private readonly ResponseTracker _tracker;
+    private readonly TimeProvider _time;
     private readonly MembershipAgent _membership;
     private readonly ConnectionManager _connections;
     private readonly ClusterMessageRouter _router;
@@ -30,11 +33,15 @@ internal sealed class ClusterNode : IHostedService
     private readonly ConcurrentDictionary<string, bool> _disconnected = new(StringComparer.Ordinal);
 
     public ClusterNode(
-        LocalNodeInfo local, IOptions<ClusterOptions> options, MembershipAgent membership, ConnectionManager connections,
-        ClusterMessageRouter router, GrainCatalog catalog, IServiceProvider services, ILogger<ClusterNode> logger)
+        LocalNodeInfo local, IOptions<ClusterOptions> options, IOptions<ClusterMembershipOptions> membershipOptions, MembershipAgent membership,
+        ConnectionManager connections, ClusterMessageRouter router, GrainCatalog catalog, ResponseTracker tracker, TimeProvider time,
+        IServiceProvider services, ILogger<ClusterNode> logger)
     {
         _local = local;
         _options = options.Value;
+        _membershipOptions = membershipOptions.Value;
+        _tracker = tracker;
+        _time = time;
         _membership = membership;
         _connections = connections;
         _router = router;
@@ -61,14 +68,24 @@ internal sealed class ClusterNode : IHostedService
     {
         if (IsSilo)
         {
-            // Others stop placing grains here once they read ShuttingDown; whatever still arrives is forwarded.
+            // Others stop placing grains here once they read ShuttingDown (within a refresh period); whatever still
+            // arrives meanwhile is forwarded to the new owners. Connections stay open until those answers came back.
             await _membership.ShutDownAsync(cancellationToken);
+            await Task.Delay(_membershipOptions.RefreshPeriod * 2, _time, cancellationToken);
             await _catalog.DeactivateAllAsync(cancellationToken);
+            await WaitForForwardedCallsAsync(cancellationToken);
         }
         await _membership.LeaveAsync(cancellationToken);
         _membership.SnapshotChanged -= OnSnapshot;
         await _connections.DisposeAsync();
         _router.Dispose();
+    }
+
+    private async Task WaitForForwardedCallsAsync(CancellationToken cancellationToken)
+    {
+        var giveUp = _time.GetTimestamp() + (long)(_membershipOptions.DeathTimeout.TotalSeconds * _time.TimestampFrequency);
+        while (_tracker.CountSentRemotely() > 0 && _time.GetTimestamp() < giveUp)
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
     }
 
     private void OnSnapshot(ClusterMembershipSnapshot snapshot)

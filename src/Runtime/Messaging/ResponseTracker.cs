@@ -52,6 +52,9 @@ internal sealed class ResponseTracker : IDisposable
     /// <summary>The waiting message a response frame answers, or false when it already timed out.</summary>
     public bool TryGet(long correlationId, out Message message) => _pending.TryGetValue(correlationId, out message!);
 
+    /// <summary>How many waiting calls went out to another node (a draining silo waits for them before it disconnects).</summary>
+    public int CountSentRemotely() => _pending.Values.Count(m => m.SentVia is not null);
+
     /// <summary>Fails every waiting message that went out over <paramref name="via"/> (a connection that was lost).</summary>
     public int FailSentVia(object via, Func<Message, Exception> failure)
     {

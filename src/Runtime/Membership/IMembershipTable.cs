@@ -1,0 +1,31 @@
+using Im.Orleans.Runtime;
+
+namespace Im.Orleans.Membership;
+
+/// <summary>
+/// The shared membership table of one cluster: versioned rows, status changes conditional on the version, heartbeats
+/// and death timestamps by the table's own clock so that node clocks never have to agree.
+/// </summary>
+internal interface IMembershipTable
+{
+    /// <summary>Creates the schema if it is missing; safe when several nodes start at once.</summary>
+    Task InitializeAsync(CancellationToken ct);
+
+    /// <summary>Every row of this cluster, dead ones included.</summary>
+    Task<IReadOnlyList<MembershipEntry>> ReadAllAsync(CancellationToken ct);
+
+    /// <summary>Adds the node as Joining with version 1 and a heartbeat of now; throws if the node id is already there.</summary>
+    Task InsertAsync(MembershipEntry entry, CancellationToken ct);
+
+    /// <summary>Sets the status and bumps the version if the row still has <paramref name="expectedVersion"/> and is not Dead.</summary>
+    Task<bool> TryUpdateStatusAsync(string nodeId, SiloStatus status, int expectedVersion, CancellationToken ct);
+
+    /// <summary>Records that the node is alive now; false when its row is Dead or gone, i.e. it was declared dead.</summary>
+    Task<bool> HeartbeatAsync(string nodeId, CancellationToken ct);
+
+    /// <summary>Marks Dead (bumping the version) every live row whose last heartbeat is older than <paramref name="timeout"/>; returns how many.</summary>
+    Task<int> DeclareSilentDeadAsync(TimeSpan timeout, CancellationToken ct);
+
+    /// <summary>Deletes Dead rows whose last heartbeat is older than <paramref name="age"/>; returns how many.</summary>
+    Task<int> DeleteDeadOlderThanAsync(TimeSpan age, CancellationToken ct);
+}

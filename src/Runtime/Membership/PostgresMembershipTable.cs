@@ -1,0 +1,117 @@
+using Im.Orleans.Configuration;
+using Im.Orleans.Runtime;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Im.Orleans.Membership;
+
+/// <summary>The membership table in PostgreSQL (table im_membership), through a pooled <see cref="NpgsqlDataSource"/>.</summary>
+internal sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _clusterId;
+    private readonly bool _ownsDataSource;
+
+    /// <summary>Uses <see cref="ClusterOptions.ConnectionString"/> and <see cref="ClusterOptions.ClusterId"/>; owns the data source.</summary>
+    public PostgresMembershipTable(IOptions<ClusterOptions> options)
+    {
+        var value = options.Value;
+        value.Validate();
+        if (!value.IsClusterMode) throw new OptionsValidationException(ClusterOptions.SectionName, typeof(ClusterOptions), ["The PostgreSQL membership table needs Cluster:ConnectionString."]);
+        _dataSource = NpgsqlDataSource.Create(value.ConnectionString!);
+        _clusterId = value.ClusterId;
+        _ownsDataSource = true;
+    }
+
+    /// <summary>Uses a data source owned by the caller.</summary>
+    public PostgresMembershipTable(NpgsqlDataSource dataSource, string clusterId)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentException.ThrowIfNullOrEmpty(clusterId);
+        _dataSource = dataSource;
+        _clusterId = clusterId;
+    }
+
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using (var command = new NpgsqlCommand(PostgresMembershipSql.CreateSchema, connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<MembershipEntry>> ReadAllAsync(CancellationToken ct)
+    {
+        await using var command = CreateCommand(PostgresMembershipSql.ReadAll);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var entries = new List<MembershipEntry>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            entries.Add(new MembershipEntry(
+                NodeId: reader.GetString(0),
+                Role: (NodeRole)reader.GetInt16(1),
+                Host: reader.GetString(2),
+                Port: reader.GetInt32(3),
+                Status: (SiloStatus)reader.GetInt16(4),
+                StartedAt: reader.GetFieldValue<DateTimeOffset>(5),
+                IAmAliveAt: reader.GetFieldValue<DateTimeOffset>(6),
+                Version: reader.GetInt32(7)));
+        }
+
+        return entries;
+    }
+
+    public async Task InsertAsync(MembershipEntry entry, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        await using var command = CreateCommand(PostgresMembershipSql.Insert);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.NodeId });
+        command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)entry.Role });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.Host });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = entry.Port });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = entry.StartedAt.ToUniversalTime() });
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    public async Task<bool> TryUpdateStatusAsync(string nodeId, SiloStatus status, int expectedVersion, CancellationToken ct)
+    {
+        await using var command = CreateCommand(PostgresMembershipSql.UpdateStatus);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = nodeId });
+        command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)status });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = expectedVersion });
+        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+    }
+
+    public async Task<bool> HeartbeatAsync(string nodeId, CancellationToken ct)
+    {
+        await using var command = CreateCommand(PostgresMembershipSql.Heartbeat);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = nodeId });
+        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+    }
+
+    public Task<int> DeclareSilentDeadAsync(TimeSpan timeout, CancellationToken ct) =>
+        ExecuteWithIntervalAsync(PostgresMembershipSql.DeclareSilentDead, timeout, ct);
+
+    public Task<int> DeleteDeadOlderThanAsync(TimeSpan age, CancellationToken ct) =>
+        ExecuteWithIntervalAsync(PostgresMembershipSql.DeleteDeadOlderThan, age, ct);
+
+    public ValueTask DisposeAsync() => _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
+
+    private async Task<int> ExecuteWithIntervalAsync(string sql, TimeSpan interval, CancellationToken ct)
+    {
+        await using var command = CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = interval });
+        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private NpgsqlCommand CreateCommand(string sql)
+    {
+        var command = _dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _clusterId });
+        return command;
+    }
+}
