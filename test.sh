@@ -44,6 +44,16 @@ if [ -x test/e2e/run.sh ]; then
     rm -f "$e2e_log"
 fi
 
+# The deployment files (Dockerfiles' publish, compose environments, nginx template) checked without a Docker engine.
+if [ -x test/deploy/run.sh ]; then
+    echo "=== deploy"
+    deploy_log=$(mktemp)
+    if ! test/deploy/run.sh 2>&1 | tee "$deploy_log"; then failed_projects+=("deploy"); fi
+    p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$deploy_log" | tail -1); f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$deploy_log" | tail -1)
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+    rm -f "$deploy_log"
+fi
+
 # The runtime benchmark in its quick form: proves it still runs; figures go to the log, not to assertions.
 if [ -d bench/Runtime.Benchmarks ]; then
     echo "=== bench (quick)"

@@ -17,6 +17,8 @@ public interface IUserGrain : IGrainWithStringKey
     Task Disconnect(string connectionId);
     /// <summary>A gateway's heartbeat for its connections of this user; connections not refreshed expire.</summary>
     Task RefreshConnections(IClientObserver gateway, string[] connectionIds);
+    /// <summary>The cluster declared the gateway node dead: its connections are gone.</summary>
+    Task GatewayLost(string gatewayNodeId);
     Task SetPresence(string status);
     [ReadOnly] Task<PresenceView> GetPresence();
     [ReadOnly] Task<IReadOnlyList<ConversationView>> ListConversations();

@@ -16,7 +16,8 @@ public sealed class StorageHealthCheck(IAccountStore accounts, IOptions<DataOpti
         try
         {
             await accounts.PingAsync(cancellationToken);
-            var probe = Path.Combine(data.Value.EnsureFullPath(), ".ready-probe");
+            // Per process: gateways of a cluster may share one data directory.
+            var probe = Path.Combine(data.Value.EnsureFullPath(), $".ready-probe-{Environment.ProcessId}");
             await File.WriteAllTextAsync(probe, "ok", cancellationToken);
             File.Delete(probe);
             return HealthCheckResult.Healthy();

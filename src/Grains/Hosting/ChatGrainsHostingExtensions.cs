@@ -1,5 +1,6 @@
 using Im.Orleans.Grains.Messages;
 using Im.Orleans.Grains.Options;
+using Im.Orleans.Grains.Users;
 using Im.Orleans.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,9 @@ public static class ChatGrainsHostingExtensions
         services.AddOptions<MessageStoreOptions>().Bind(configuration.GetSection(MessageStoreOptions.Section));
         silo.AddJsonTypeInfoResolver(ChatJsonContext.Default);
         silo.AddJsonTypeInfoResolver(GrainsJsonContext.Default);
+        services.TryAddSingleton<GatewayConnectionIndex>();
+        services.TryAddSingleton<GatewayLossWatcher>();
+        services.AddSingleton<IStartupTask>(sp => sp.GetRequiredService<GatewayLossWatcher>());
 
         // A store registered before (a test's in-memory one) wins.
         if (services.Any(d => d.ServiceType == typeof(IMessageStore))) return silo;

@@ -1,3 +1,4 @@
+using Im.Orleans.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Im.Orleans.Grains.Users;
@@ -47,6 +48,13 @@ internal sealed partial class UserGrain : Grain
         if (added) await OnConnectionsChangedAsync();
     }
 
+    public async Task GatewayLost(string gatewayNodeId)
+    {
+        var lost = _connections.Values.Where(c => c.Gateway.GetObserverNodeId() == gatewayNodeId).Select(c => c.ConnectionId).ToList();
+        foreach (var id in lost) _connections.Remove(id);
+        if (lost.Count > 0) await OnConnectionsChangedAsync();
+    }
+
     private async Task SweepAsync(CancellationToken cancellationToken)
     {
         var cutoff = _time.GetUtcNow() - _options.ConnectionExpiry;
@@ -62,6 +70,7 @@ internal sealed partial class UserGrain : Grain
 
     private async Task OnConnectionsChangedAsync()
     {
+        _gatewayIndex.Set(UserId, _connections.Values.Select(c => c.Gateway.GetObserverNodeId()).OfType<string>());
         if (_connections.Count > 0)
         {
             _sweep ??= RegisterGrainTimer(SweepAsync, new GrainTimerCreationOptions(_options.SweepInterval, _options.SweepInterval) { KeepAlive = true });

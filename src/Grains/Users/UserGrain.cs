@@ -17,6 +17,7 @@ internal sealed partial class UserGrain : Grain, IUserGrain
     private readonly UserOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly GatewayConnectionIndex _gatewayIndex;
 
     // Delivery bookkeeping (unread counts, summaries) not yet written; see Deliver.
     private bool _dirty;
@@ -25,8 +26,10 @@ internal sealed partial class UserGrain : Grain, IUserGrain
         [PersistentState("user")] IPersistentState<UserState> state,
         IOptions<UserOptions> options,
         TimeProvider time,
-        ILogger<UserGrain> logger)
+        ILogger<UserGrain> logger,
+        GatewayConnectionIndex gatewayIndex)
     {
+        _gatewayIndex = gatewayIndex;
         _state = state;
         _options = options.Value;
         _time = time;
@@ -83,6 +86,7 @@ internal sealed partial class UserGrain : Grain, IUserGrain
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _gatewayIndex.Remove(UserId);
         if (_dirty) await SaveAsync();
     }
 

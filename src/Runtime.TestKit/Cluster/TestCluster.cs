@@ -19,6 +19,7 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly TestClusterOptions _options;
     private readonly InMemoryMembershipTable? _sharedTable;
     private readonly List<TestClusterNode> _silos = [];
+    private readonly List<TestClusterNode> _extraClients = [];
     private int _siloSerial;
 
     private TestCluster(TestClusterOptions options)
@@ -59,6 +60,14 @@ public sealed class TestCluster : IAsyncDisposable
         var silo = await StartNodeAsync($"silo{++_siloSerial}", NodeRole.Silo);
         _silos.Add(silo);
         return silo;
+    }
+
+    /// <summary>Starts another client (a second gateway), e.g. to kill it while the first one watches.</summary>
+    public async Task<TestClusterNode> StartClientAsync()
+    {
+        var client = await StartNodeAsync($"client{_extraClients.Count + 2}", NodeRole.Gateway);
+        _extraClients.Add(client);
+        return client;
     }
 
     /// <summary>Waits until every running node sees exactly the running silos as active (and nothing else).</summary>
@@ -137,6 +146,7 @@ public sealed class TestCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Client is not null) await Client.DisposeAsync();
+        foreach (var client in _extraClients) await client.DisposeAsync();
         foreach (var silo in _silos) await silo.DisposeAsync();
     }
 }

@@ -36,6 +36,9 @@ public sealed class TestClusterNode : IAsyncDisposable
     public IReadOnlyList<GrainId> ActiveGrains => [.. Services.GetRequiredService<GrainCatalog>().Activations
         .Where(a => !a.ClassInfo.IsLocalObject && a.Status == ActivationStatus.Valid).Select(a => a.GrainId)];
 
+    /// <summary>An observer object in this node that records the calls grains make on it.</summary>
+    public ObserverCapture<T> CaptureObserver<T>() where T : class, IGrainObserver => new(GrainFactory);
+
     internal Task StartAsync() => _host.StartAsync();
 
     /// <summary>Graceful stop: ShuttingDown, grains deactivated and their calls forwarded, then Dead.</summary>

@@ -1,0 +1,13 @@
+namespace Im.Orleans.Silo.Hosting;
+
+/// <summary>Host settings of the silo process ("Silo" section).</summary>
+internal sealed class SiloOptions
+{
+    public const string SectionName = "Silo";
+
+    /// <summary>
+    /// How long a SIGTERM may take: the runtime finishes running turns, deactivates grains (writing their state) and
+    /// leaves the membership table before the process exits. Keep it above Orleans:GrainCollection:DeactivationTimeout.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
