@@ -34,25 +34,23 @@ done
 failed_tests=$(cat "$results/failed-tests.txt" 2>/dev/null)
 rm -rf "$results"
 
-# End-to-end and browser tests in Node against the real gateway process, when present.
-if [ -x test/e2e/run.sh ]; then
-    echo "=== e2e (node)"
-    e2e_log=$(mktemp)
-    if ! test/e2e/run.sh 2>&1 | tee "$e2e_log"; then failed_projects+=("e2e"); fi
-    p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$e2e_log" | tail -1); f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$e2e_log" | tail -1)
+# Suites that print TAP-style "# pass N" / "# fail N" summaries; their counts join the closing line.
+run_tap_suite() {
+    local name=$1 script=$2 log
+    [ -x "$script" ] || return 0
+    echo "=== $name"
+    log=$(mktemp)
+    if ! "$script" 2>&1 | tee "$log"; then failed_projects+=("$name"); fi
+    p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1); f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-    rm -f "$e2e_log"
-fi
+    failed_tests+=$(grep -E '^ *not ok' "$log" | sed "s/^ */\n$name: /")
+    rm -f "$log"
+}
 
+# End-to-end and browser tests in Node against real gateway, silo, PostgreSQL and nginx processes.
+run_tap_suite "e2e" test/e2e/run.sh
 # The deployment files (Dockerfiles' publish, compose environments, nginx template) checked without a Docker engine.
-if [ -x test/deploy/run.sh ]; then
-    echo "=== deploy"
-    deploy_log=$(mktemp)
-    if ! test/deploy/run.sh 2>&1 | tee "$deploy_log"; then failed_projects+=("deploy"); fi
-    p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$deploy_log" | tail -1); f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$deploy_log" | tail -1)
-    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-    rm -f "$deploy_log"
-fi
+run_tap_suite "deploy" test/deploy/run.sh
 
 # The runtime benchmark in its quick form: proves it still runs; figures go to the log, not to assertions.
 if [ -d bench/Runtime.Benchmarks ]; then

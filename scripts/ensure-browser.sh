@@ -5,21 +5,13 @@ set -euo pipefail
 
 browser=/usr/bin/chromium
 
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo > /dev/null 2>&1; then
-        sudo "$@"
-    else
-        echo "ensure-browser: need root (or sudo) to run: $*" >&2
-        exit 1
-    fi
-}
+installer=ensure-browser
+# shellcheck source=lib/apt.sh
+. "$(dirname "$0")/lib/apt.sh"
 
 if [ ! -x "$browser" ]; then
     echo "ensure-browser: installing chromium" >&2
-    as_root apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-liberation fonts-noto-color-emoji
+    apt_install chromium fonts-liberation fonts-noto-color-emoji
 fi
 
 if [ ! -x "$browser" ]; then

@@ -7,27 +7,13 @@ have_binaries() {
     compgen -G '/usr/lib/postgresql/*/bin/initdb' > /dev/null
 }
 
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo > /dev/null 2>&1; then
-        sudo "$@"
-    else
-        echo "ensure-postgres: need root (or sudo) to run: $*" >&2
-        exit 1
-    fi
-}
+installer=ensure-postgres
+# shellcheck source=lib/apt.sh
+. "$(dirname "$0")/lib/apt.sh"
 
 if ! have_binaries; then
     echo "ensure-postgres: installing postgresql" >&2
-    as_root apt-get update
-    # A policy-rc.d answering 101 stops the package scripts from starting the default cluster: the tests run
-    # their own throwaway servers and nothing should listen on 5432.
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d'
-        trap 'as_root rm -f /usr/sbin/policy-rc.d' EXIT
-    fi
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql
+    apt_install --no-services postgresql
 fi
 
 if ! have_binaries; then
