@@ -1,6 +1,6 @@
 namespace Im.Orleans.Grains;
 
-/// <summary>A refusal a client should see, with the protocol's error code (forbidden, invalid, not_found, rate_limited, conflict).</summary>
+/// <summary>A refusal a client should see, with the protocol's error code (forbidden, invalid, not_found, rate_limited, conflict, unavailable).</summary>
 public sealed class ChatException(string code, string message) : Exception(message)
 {
     public string Code { get; } = code;
@@ -9,6 +9,7 @@ public sealed class ChatException(string code, string message) : Exception(messa
     public static ChatException Invalid(string message) => new(ErrorCodes.Invalid, message);
     public static ChatException NotFound(string message) => new(ErrorCodes.NotFound, message);
     public static ChatException Conflict(string message) => new(ErrorCodes.Conflict, message);
+    public static ChatException Unavailable(string message) => new(ErrorCodes.Unavailable, message);
 }
 
 /// <summary>The error codes of protocol v1; a HubException message starts with one of them and a colon.</summary>
@@ -19,4 +20,6 @@ public static class ErrorCodes
     public const string NotFound = "not_found";
     public const string RateLimited = "rate_limited";
     public const string Conflict = "conflict";
+    /// <summary>Not the client's fault and nothing was changed: retry (a Send with the same clientMsgId).</summary>
+    public const string Unavailable = "unavailable";
 }

@@ -102,12 +102,33 @@ public sealed class SendTests
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         await conversation.Send("alice", Text(id, "ok"));
         chat.Store.FailNextAppend = new IOException("disk on fire");
-        await Assert.ThrowsAsync<IOException>(() => conversation.Send("alice", Text(id, "lost")));
+        var refused = await Assert.ThrowsAsync<ChatException>(() => conversation.Send("alice", Text(id, "lost")));
+        Assert.Equal(ErrorCodes.Unavailable, refused.Code);
 
         var retried = await conversation.Send("alice", Text(id, "lost"));
         Assert.Equal(2, retried.Seq);
         Assert.False(retried.Duplicate);
         Assert.Equal([1L, 2], chat.Store.All(id).Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task A_second_activation_appending_meanwhile_leaves_no_hole_in_History()
+    {
+        await using var chat = ChatSilo.Create();
+        var conversation = chat.Conversation("g:twin");
+        await conversation.CreateGroup("alice", "twin", ["bob"]);
+        await conversation.Send("alice", Text("g:twin", "1"));
+        // In a cluster whose views disagree for a moment, another activation of this conversation stored seq 2 and 3.
+        await chat.Store.AppendAsync("g:twin", [
+            new Message("g:twin", 2, "t2", "twin-2", "bob", MessageKinds.Text, "two", null, DateTimeOffset.UnixEpoch),
+            new Message("g:twin", 3, "t3", "twin-3", "bob", MessageKinds.Text, "three", null, DateTimeOffset.UnixEpoch)]);
+
+        var collided = await Assert.ThrowsAsync<ChatException>(() => conversation.Send("alice", Text("g:twin", "4")));
+        Assert.Equal(ErrorCodes.Unavailable, collided.Code);
+        var retried = await conversation.Send("alice", Text("g:twin", "4"));
+
+        Assert.Equal(4, retried.Seq);
+        Assert.Equal([1L, 2, 3, 4], (await conversation.History("alice", long.MaxValue, 50)).Select(m => m.Seq));
     }
 
     [Fact]

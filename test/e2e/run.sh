@@ -2,7 +2,7 @@
 # End-to-end tests: the real gateway process driven by the official SignalR client (all three transports) and by
 # Chromium (playwright-core with Debian's /usr/bin/chromium). Exit code = test result.
 # Installs what is missing: Node packages (npm ci from the lockfile) and Chromium (scripts/ensure-browser.sh).
-# Builds the gateway (Release) only when its dll is missing; ./test.sh builds the solution before it runs this.
+# Builds the gateway and the silo (Release) only when their dlls are missing; ./test.sh builds the solution before it runs this.
 set -uo pipefail
 cd "$(dirname "$0")"
 repo=$(cd ../.. && pwd)
@@ -14,9 +14,11 @@ fi
 
 "$repo/scripts/ensure-browser.sh" > /dev/null || { echo "e2e: no Chromium"; exit 1; }
 
-if [ ! -f "$repo/src/Gateway/bin/Release/net10.0/Im.Orleans.Gateway.dll" ]; then
-    (cd "$repo" && dotnet build src/Gateway -c Release -nologo -v quiet) || { echo "e2e: gateway build failed"; exit 1; }
-fi
+for app in Gateway Silo; do
+    if [ ! -f "$repo/src/$app/bin/Release/net10.0/Im.Orleans.$app.dll" ]; then
+        (cd "$repo" && dotnet build "src/$app" -c Release -nologo -v quiet) || { echo "e2e: $app build failed"; exit 1; }
+    fi
+done
 
 rm -rf artifacts/logs   # gateway logs of the previous run
 mkdir -p artifacts

@@ -1,12 +1,13 @@
 using Im.Orleans.Grains;
 using Im.Orleans.Runtime;
+using Im.Orleans.Storage;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Im.Orleans.Gateway.Hubs;
 
 /// <summary>
 /// Maps every failure of a hub method to a coded <see cref="HubException"/>: a grain's <see cref="ChatException"/>
-/// keeps its code and message; timeouts and a silo lost mid-call are "unavailable" (retry); internal errors are logged and answered generically, never leaked.
+/// keeps its code and message; timeouts, a silo lost mid-call and a stale activation (dropped, the next call reads fresh state) are "unavailable" (retry); internal errors are logged and answered generically, never leaked.
 /// </summary>
 public sealed class ChatHubFilter(ILogger<ChatHubFilter> logger) : IHubFilter
 {
@@ -24,7 +25,7 @@ public sealed class ChatHubFilter(ILogger<ChatHubFilter> logger) : IHubFilter
         {
             throw HubErrors.Coded(e.Code, e.Message);
         }
-        catch (Exception e) when (e is TimeoutException or SiloUnavailableException)
+        catch (Exception e) when (e is TimeoutException or SiloUnavailableException or InconsistentStateException)
         {
             logger.LogWarning(e, "Hub method {Method} of {UserId} timed out or lost its silo", context.HubMethodName, context.Context.UserIdentifier);
             throw HubErrors.Unavailable();

@@ -19,6 +19,12 @@ public sealed class ChatHubOptions
     /// <summary>How often the gateway tells user grains its connections are still alive.</summary>
     public int ConnectionRefreshSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// In a cluster, after the active silos change the gateway refreshes at once and again this much later: while
+    /// views disagree a user grain may briefly run twice, and the copy that loses its ETag race forgets connections.
+    /// </summary>
+    public int ConnectionRefreshAfterChangeSeconds { get; set; } = 3;
+
     public int MaxTextLength { get; set; } = 4000;
     public int MaxHistoryLimit { get; set; } = 200;
     public int MaxSyncLimit { get; set; } = 500;
@@ -33,6 +39,7 @@ public sealed class ChatHubOptions
         KeepAliveSeconds <= 0 ? "Hub:KeepAliveSeconds must be positive"
         : ClientTimeoutSeconds < 2 * KeepAliveSeconds ? "Hub:ClientTimeoutSeconds must be at least twice Hub:KeepAliveSeconds"
         : MaximumReceiveMessageSize < 1024 ? "Hub:MaximumReceiveMessageSize must be at least 1024"
-        : OfflineBatchSize <= 0 || ConnectionRefreshSeconds <= 0 ? "Hub:OfflineBatchSize and Hub:ConnectionRefreshSeconds must be positive"
+        : OfflineBatchSize <= 0 || ConnectionRefreshSeconds <= 0 || ConnectionRefreshAfterChangeSeconds <= 0
+            ? "Hub:OfflineBatchSize, Hub:ConnectionRefreshSeconds and Hub:ConnectionRefreshAfterChangeSeconds must be positive"
         : null;
 }

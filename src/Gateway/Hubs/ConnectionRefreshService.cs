@@ -7,8 +7,9 @@ namespace Im.Orleans.Gateway.Hubs;
 /// <summary>
 /// Tells every user grain, every ~30 s, which of its connections live on this gateway; a user grain expires the
 /// connections nobody refreshes, so the connections of a crashed gateway disappear on their own. In a cluster it
-/// also refreshes at once when the set of active silos changes: user grains that moved (their silo died, or a new
-/// one took them) start without connections and would otherwise miss pushes until the next round.
+/// also refreshes at once when the set of active silos changes, and once more when views have settled: user grains
+/// that moved (their silo died, or a new one took them) start without connections and would otherwise miss pushes
+/// until the next round.
 /// </summary>
 public sealed class ConnectionRefreshService(
     ConnectionRegistry connections, GatewayObserverReference observer, IGrainFactory grains,
@@ -22,19 +23,22 @@ public sealed class ConnectionRefreshService(
     {
         if (membership is not null) membership.SnapshotChanged += OnSnapshot;
         var period = TimeSpan.FromSeconds(options.Value.ConnectionRefreshSeconds);
+        var afterChange = TimeSpan.FromSeconds(options.Value.ConnectionRefreshAfterChangeSeconds);
+        var settling = false;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                // Either the period passed or the silos changed; both mean one refresh round.
+                // The period passed, the silos changed, or views have had time to settle after a change: one round each.
                 var wake = Volatile.Read(ref _wake).Task;
                 using (var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
                 {
-                    await Task.WhenAny(Task.Delay(period, time, delay.Token), wake);
+                    await Task.WhenAny(Task.Delay(settling ? afterChange : period, time, delay.Token), wake);
                     delay.Cancel();
                 }
                 stoppingToken.ThrowIfCancellationRequested();
-                if (wake.IsCompleted) Volatile.Write(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                settling = wake.IsCompleted;
+                if (settling) Volatile.Write(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
                 await RefreshAllAsync(stoppingToken);
             }
         }
@@ -63,11 +67,11 @@ public sealed class ConnectionRefreshService(
 
     private void OnSnapshot(ClusterMembershipSnapshot snapshot)
     {
+        // Every change counts, the first one this service sees included (the gateway may have joined before it
+        // subscribed); a round with no connections costs nothing.
         var active = snapshot.ActiveSilos.Select(s => s.NodeId).ToArray();
         if (active.SequenceEqual(_activeSilos)) return;
-        var first = _activeSilos.Length == 0;
         _activeSilos = active;
-        if (first) return;
         logger.LogInformation("Active silos changed to {Silos}; refreshing connections now", string.Join(", ", active));
         Volatile.Read(ref _wake).TrySetResult();
     }

@@ -14,7 +14,7 @@ public static class HubErrors
     public const string InternalCode = "internal";
 
     /// <summary>Not the client's fault: a grain did not answer in time; retrying later may work.</summary>
-    public const string UnavailableCode = "unavailable";
+    public const string UnavailableCode = ErrorCodes.Unavailable;
 
     public static HubException Internal() => Coded(InternalCode, "the request failed, try again");
     public static HubException Unavailable() => Coded(UnavailableCode, "the service is busy, try again");

@@ -59,8 +59,9 @@ internal sealed partial class ConversationGrain : Grain
         {
             if (_resyncSeq)
             {
-                // The last append failed, maybe after committing: continue from what the log really holds.
-                _lastSeq = await _store.GetLastSeqAsync(Id);
+                // The last append failed, maybe after committing, maybe because another activation appended meanwhile:
+                // continue from what the log really holds, recent messages included, so History has no hole.
+                await LoadFromLogAsync(CancellationToken.None);
                 _resyncSeq = false;
             }
 
@@ -100,7 +101,9 @@ internal sealed partial class ConversationGrain : Grain
         {
             _resyncSeq = true;
             _logger.LogWarning(error, "Conversation {Conversation}: append of {Count} messages failed", Id, batch.Count);
-            foreach (var pending in batch) pending.Fail(error);
+            // Nothing of this batch was acknowledged; a retry with the same clientMsgId stores each message once.
+            var retry = error as ChatException ?? ChatException.Unavailable("The messages were not stored; send them again with the same clientMsgId.");
+            foreach (var pending in batch) pending.Fail(retry);
         }
         finally
         {

@@ -45,7 +45,15 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!State.Exists) return;
-        // The log is the truth for seq: grain state may lag it after a crash, so continue from what is stored.
+        await LoadFromLogAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The log is the truth for seq and recent messages: grain state may lag it after a crash, and in a cluster another
+    /// activation of this conversation may have appended while views disagreed, so continue from what is stored.
+    /// </summary>
+    private async Task LoadFromLogAsync(CancellationToken cancellationToken)
+    {
         _lastSeq = await _store.GetLastSeqAsync(Id, cancellationToken);
         var newest = await _store.ReadBeforeAsync(Id, _lastSeq + 1, _options.RecentMessages, cancellationToken);
         _recent.Load(newest, _lastSeq);

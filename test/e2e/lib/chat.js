@@ -85,15 +85,19 @@ class Waiter {
 
 /** One SignalR connection of a user on one transport, recording every server event it receives. */
 export class ChatClient {
-  constructor(base, token, transport, { name = "client", reconnect = false } = {}) {
+  /**
+   * options.reconnect: true (retry after 0, 0.5, 1, 2, 5 s, then give up), or the delays / an IRetryPolicy to pass to
+   * withAutomaticReconnect. options.httpOptions: extra IHttpConnectionOptions for withUrl (e.g. an httpClient).
+   */
+  constructor(base, token, transport, { name = "client", reconnect = false, httpOptions = {} } = {}) {
     this.name = name;
     this.token = token;
     this.events = Object.fromEntries(EVENTS.map((e) => [e, []]));
     this.waiters = [];
     const builder = new signalR.HubConnectionBuilder()
-      .withUrl(`${base}/hubs/chat`, { transport, accessTokenFactory: token === null ? undefined : () => this.token })
+      .withUrl(`${base}/hubs/chat`, { ...httpOptions, transport, accessTokenFactory: token === null ? undefined : () => this.token })
       .configureLogging(signalR.LogLevel.None);
-    if (reconnect) builder.withAutomaticReconnect([0, 500, 1000, 2000, 5000]);
+    if (reconnect) builder.withAutomaticReconnect(reconnect === true ? [0, 500, 1000, 2000, 5000] : reconnect);
     this.connection = builder.build();
     for (const name of EVENTS) {
       this.connection.on(name, (payload) => {
