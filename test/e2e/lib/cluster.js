@@ -16,7 +16,8 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { artifactsDir, repoRoot, startGateway } from "./gateway.js";
 import { ChatClient, signalR, sleep } from "./chat.js";
-import { freePort, startPostgres } from "./postgres.js";
+import { freePort } from "./ports.js";
+import { startPostgres } from "./postgres.js";
 
 export const siloDll = path.join(repoRoot, "src/Silo/bin/Release/net10.0/Im.Orleans.Silo.dll");
 export const nginxTemplate = path.join(repoRoot, "docker/nginx.conf.template");

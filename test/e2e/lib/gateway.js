@@ -2,11 +2,11 @@
 // waits for /health/ready, and kills it at the end. Every test file gets its own gateways; nothing is shared.
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
+import { freePort } from "./ports.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, "../../..");
@@ -23,17 +23,6 @@ export const API_KEY = `e2e-${randomBytes(12).toString("hex")}`;
 const running = new Set();
 let serial = 0;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function command() {
   if (existsSync(gatewayDll) && process.env.E2E_GATEWAY_RUN !== "1") return { file: "dotnet", args: [gatewayDll], cwd: path.dirname(gatewayDll), how: "dll" };

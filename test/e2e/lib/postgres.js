@@ -6,23 +6,12 @@
 // (scripts/ensure-postgres.sh installs them).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
+import { freePort } from "./ports.js";
 
 const INSTALL_ROOT = "/usr/lib/postgresql";
 const ROOT_PREFIX = "imorleans-e2e-pg-";
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function findBinDirectory() {
   const versions = existsSync(INSTALL_ROOT)
