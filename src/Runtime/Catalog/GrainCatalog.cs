@@ -43,12 +43,17 @@ internal sealed class GrainCatalog
     {
         for (var attempt = 0; attempt < 8; attempt++)
         {
+            ActivationData? created = null;
             if (!_targets.TryGetValue(message.Target, out var target))
             {
-                if (!TryCreateTarget(message, out target)) return;
+                if (!TryCreateTarget(message, out target, out created)) return;
             }
 
-            if (target.TryEnqueue(message)) return;
+            var enqueued = target.TryEnqueue(message);
+            // Started only after the first message waits in it: an activation that fails at once must fail that
+            // message too, not leave it to create a second activation.
+            created?.StartActivation();
+            if (enqueued) return;
             _targets.TryRemove(new KeyValuePair<GrainId, IMessageTarget>(message.Target, target));
         }
         message.Fail(new InvalidOperationException($"Could not deliver {message}: its activation kept going away."));
@@ -124,9 +129,11 @@ internal sealed class GrainCatalog
         }
     }
 
-    private bool TryCreateTarget(Message message, out IMessageTarget target)
+    /// <summary>Finds or adds the target; <paramref name="created"/> is the new activation this call added, not yet started.</summary>
+    private bool TryCreateTarget(Message message, out IMessageTarget target, out ActivationData? created)
     {
         target = null!;
+        created = null;
         var grainId = message.Target;
         if (grainId.Type == ObserverGrainId.GrainType)
         {
@@ -158,7 +165,7 @@ internal sealed class GrainCatalog
 
         var activation = new ActivationData(grainId, classInfo, _runtime);
         target = _targets.GetOrAdd(grainId, activation);
-        if (target == activation) activation.StartActivation();
+        if (target == activation) created = activation;
         return true;
     }
 }
