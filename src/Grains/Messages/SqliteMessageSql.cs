@@ -5,8 +5,6 @@ internal static class SqliteMessageSql
 {
     public const string EnableWal = "PRAGMA journal_mode=WAL;";
 
-    public const string SetBusyTimeoutFormat = "PRAGMA busy_timeout={0};";
-
     // WITHOUT ROWID: rows are clustered by (conversation_id, seq), which is exactly how every read pages.
     public const string CreateSchema = """
         CREATE TABLE IF NOT EXISTS messages (

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Im.Orleans.Grains.Options;
 using Im.Orleans.Hosting;
+using Im.Orleans.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Im.Orleans.Grains.Messages;
@@ -8,8 +9,7 @@ namespace Im.Orleans.Grains.Messages;
 /// <summary>The message log in a SQLite file (WAL), the embedded default.</summary>
 internal sealed class SqliteMessageStore : IMessageStore, IStartupTask, IDisposable
 {
-    private readonly string _connectionString;
-    private readonly string _setBusyTimeout;
+    private readonly SqliteConnectionFactory _connections;
     private readonly string _databaseFile;
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
@@ -18,9 +18,7 @@ internal sealed class SqliteMessageStore : IMessageStore, IStartupTask, IDisposa
     {
         ArgumentNullException.ThrowIfNull(options);
         _databaseFile = options.SqlitePath;
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = _databaseFile, Pooling = true }.ConnectionString;
-        var busy = (int)Math.Clamp(options.BusyTimeout.TotalMilliseconds, 1, int.MaxValue);
-        _setBusyTimeout = string.Format(CultureInfo.InvariantCulture, SqliteMessageSql.SetBusyTimeoutFormat, busy);
+        _connections = new SqliteConnectionFactory(new SqliteConnectionStringBuilder { DataSource = _databaseFile, Pooling = true }.ConnectionString, options.BusyTimeout);
     }
 
     public Task Execute(CancellationToken cancellationToken) => EnsureSchemaAsync(cancellationToken);
@@ -99,8 +97,7 @@ internal sealed class SqliteMessageStore : IMessageStore, IStartupTask, IDisposa
     /// <summary>Releases pooled connections so the file can be deleted.</summary>
     public void Dispose()
     {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
+        _connections.ClearPool();
     }
 
     private Task<IReadOnlyList<Message>> ReadPageAsync(string sql, string conversationId, long seq, int limit, CancellationToken cancellationToken) =>
@@ -129,7 +126,7 @@ internal sealed class SqliteMessageStore : IMessageStore, IStartupTask, IDisposa
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         return await Task.Run(() =>
         {
-            using var connection = Open();
+            using var connection = _connections.Open();
             return work(connection);
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -154,7 +151,7 @@ internal sealed class SqliteMessageStore : IMessageStore, IStartupTask, IDisposa
     {
         // SQLite creates the file but not its directory.
         Directory.CreateDirectory(Path.GetDirectoryName(_databaseFile)!);
-        using var connection = Open();
+        using var connection = _connections.Open();
         using var wal = connection.CreateCommand();
         wal.CommandText = SqliteMessageSql.EnableWal;
         wal.ExecuteNonQuery();
@@ -163,23 +160,6 @@ internal sealed class SqliteMessageStore : IMessageStore, IStartupTask, IDisposa
         create.ExecuteNonQuery();
     }
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = _setBusyTimeout;
-            command.ExecuteNonQuery();
-            return connection;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
 
     private static SqliteCommand Command(SqliteConnection connection, string sql, string conversationId)
     {

@@ -32,16 +32,17 @@ internal sealed class ResponseTracker : IDisposable
 
     public void Track(Message message)
     {
-        if (message.Deadline == 0) return;
-        var id = Interlocked.Increment(ref _nextCorrelationId);
-        message.SetTracking(this, id);
-        _pending[id] = message;
+        if (message.Deadline != 0) Add(message);
     }
 
     /// <summary>Tracks a message about to leave for another node, even without a deadline: its response comes back by id.</summary>
     public void TrackRemote(Message message)
     {
-        if (message.CorrelationId != 0) return;
+        if (message.CorrelationId == 0) Add(message);
+    }
+
+    private void Add(Message message)
+    {
         var id = Interlocked.Increment(ref _nextCorrelationId);
         message.SetTracking(this, id);
         _pending[id] = message;

@@ -9,9 +9,6 @@ internal static class SqliteStorageSql
     // Persistent in the file: WAL lets readers proceed while one writer commits.
     public const string EnableWal = "PRAGMA journal_mode = WAL;";
 
-    // Per connection: SQLite's own busy handler retries in short steps (Microsoft.Data.Sqlite's fallback sleeps 150 ms).
-    public const string SetBusyTimeoutFormat = "PRAGMA busy_timeout = {0};";
-
     // A row per (grain type, key, state name). Cleared state keeps its row (payload NULL) so versions never restart.
     // grain_state_schema records which migrations ran; version 1 is this table as created here.
     public const string CreateSchema = """
