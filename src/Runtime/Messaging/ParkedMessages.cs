@@ -5,6 +5,7 @@ namespace Im.Orleans.Messaging;
 /// <summary>
 /// Messages with nowhere to go yet: no active silo, a dead owner still in the view, a gateway not yet connected.
 /// They are routed again when the view or a connection changes, and every retry period, until their deadline.
+/// The retry timer runs only while something is parked, so an idle node does no periodic work here.
 /// </summary>
 internal sealed class ParkedMessages : IDisposable
 {
@@ -14,13 +15,15 @@ internal sealed class ParkedMessages : IDisposable
     private readonly TimeSpan _oneWayLimit;
     private List<(Message Message, long GiveUpAt, string Reason)> _parked = [];
     private readonly ITimer _timer;
+    private readonly TimeSpan _retryPeriod;
 
     public ParkedMessages(TimeProvider time, Action<Message> retry, TimeSpan retryPeriod, TimeSpan oneWayLimit)
     {
         _time = time;
         _retry = retry;
         _oneWayLimit = oneWayLimit;
-        _timer = time.CreateTimer(static s => ((ParkedMessages)s!).RetryAll(), this, retryPeriod, retryPeriod);
+        _retryPeriod = retryPeriod;
+        _timer = time.CreateTimer(static s => ((ParkedMessages)s!).RetryAll(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public int Count
@@ -35,7 +38,11 @@ internal sealed class ParkedMessages : IDisposable
     {
         // One-way messages have no deadline of their own; an observer that never shows up must not hold them forever.
         var giveUpAt = message.Deadline != 0 ? message.Deadline : _time.GetTimestamp() + (long)(_oneWayLimit.TotalSeconds * _time.TimestampFrequency);
-        lock (_lock) _parked.Add((message, giveUpAt, reason));
+        lock (_lock)
+        {
+            _parked.Add((message, giveUpAt, reason));
+            if (_parked.Count == 1) _timer.Change(_retryPeriod, _retryPeriod);
+        }
     }
 
     public void RetryAll()
@@ -43,7 +50,11 @@ internal sealed class ParkedMessages : IDisposable
         List<(Message Message, long GiveUpAt, string Reason)> parked;
         lock (_lock)
         {
-            if (_parked.Count == 0) return;
+            if (_parked.Count == 0)
+            {
+                _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                return;
+            }
             parked = _parked;
             _parked = [];
         }
