@@ -81,7 +81,7 @@ internal sealed partial class ConnectionManager
         var where = $"node {nodeId} at {endpoint}";
         try
         {
-            socket.NoDelay = true;
+            SocketTuning.Apply(socket, _options);
             using (var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time))
             using (var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, abandoned))
             {

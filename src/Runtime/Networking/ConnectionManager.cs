@@ -161,7 +161,7 @@ internal sealed partial class ConnectionManager : IAsyncDisposable
         var remoteEndPoint = socket.RemoteEndPoint;
         try
         {
-            socket.NoDelay = true;
+            SocketTuning.Apply(socket, _options);
             var hello = await ExchangeHellosAsync(socket, _disposing.Token).ConfigureAwait(false);
             if (hello.ClusterId != _clusterId)
             {

@@ -33,7 +33,6 @@ internal sealed class FrameConnection : IAsyncDisposable
         Action<FrameConnection, ReadOnlyMemory<byte>> handler, ILogger logger)
     {
         _socket = socket;
-        _socket.NoDelay = true;
         Remote = remote;
         IsOutbound = isOutbound;
         RemoteEndPoint = socket.RemoteEndPoint;
@@ -53,6 +52,9 @@ internal sealed class FrameConnection : IAsyncDisposable
 
     /// <summary>The peer's socket address, for logs (null when the socket was already gone at construction).</summary>
     public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>The underlying socket, for inspecting its options; frames go through TrySend only.</summary>
+    public Socket Socket => _socket;
 
     /// <summary>Completes once the connection is closed and both loops have stopped: no handler call happens after it.</summary>
     public Task Closed => _closed.Task;

@@ -20,4 +20,13 @@ public sealed class NetworkingOptions
 
     /// <summary>How long both hellos may take after connect (or accept) before the connection is dropped.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Idle time before TCP keepalive probes start on a cluster connection; zero or less turns keepalive off.</summary>
+    public TimeSpan KeepAliveTime { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Time between keepalive probes; also the unit of the Linux user timeout (interval × probes).</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Unanswered probes after which the kernel closes the connection (and the calls on it fail).</summary>
+    public int KeepAliveProbes { get; set; } = 3;
 }
