@@ -417,3 +417,60 @@ describe("web client reconnects after the gateway crashes", { timeout: 400_000 }
     });
   }
 });
+
+describe("web client resends what the server could not take yet", { timeout: 120_000 }, () => {
+  it("a Send answered 'unavailable' (a silo failing over) goes out again by itself and is stored once", { timeout: 60_000 }, async (t) => {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    let alice = null;
+    try {
+      const aliceId = uid("alice");
+      const bobAuth = await hostToken(gateway.url, uid("bob"), "Bob");
+      alice = await ChatClient.connect(gateway.url, (await hostToken(gateway.url, aliceId, "Alice")).token, TRANSPORTS[0][1], { name: "alice" });
+      const id = (await alice.invoke("OpenDirect", bobAuth.userId)).conversationId;
+
+      // Between page and gateway: the first two Send invocations are answered "unavailable" as the hub does while a
+      // conversation's silo fails over; everything else passes through untouched.
+      const sends = [];
+      await context.routeWebSocket(/\/hubs\/chat/, (page) => {
+        const server = page.connectToServer();
+        page.onMessage((data) => {
+          const passOn = [];
+          for (const frame of String(data).split("\x1e").filter(Boolean)) {
+            const message = JSON.parse(frame);
+            if (message.type === 1 && message.target === "Send") {
+              sends.push({ clientMsgId: message.arguments[0].clientMsgId, at: Date.now() });
+              if (sends.length <= 2) {
+                page.send(`${JSON.stringify({ type: 3, invocationId: message.invocationId, error: "unavailable: the service is busy, try again" })}\x1e`);
+                continue;
+              }
+            }
+            passOn.push(`${frame}\x1e`);
+          }
+          if (passOn.length) server.send(passOn.join(""));
+        });
+        server.onMessage((data) => page.send(data));
+      });
+
+      const page = await newPage(context);
+      await page.goto(gateway.url);
+      await page.evaluate((auth) => localStorage.setItem("im.auth", JSON.stringify(auth)), bobAuth);
+      await page.goto(`${gateway.url}/?transport=websockets`);
+      await waitConnected(page);
+      await convItem(page, id).click();
+      await sendInUi(page, "sent during a failover");
+
+      await page.locator('[data-testid="message"]', { hasText: "sent during a failover" }).waitFor();
+      await page.locator('[data-testid="message-pending"]').waitFor({ state: "detached" });
+      assert.equal(sends.length, 3, "two refused Sends, then the one that went through");
+      assert.equal(new Set(sends.map((s) => s.clientMsgId)).size, 1, "every resend carries the same clientMsgId");
+      assert.equal(await byTestId(page, "retry-button").count(), 0, "the user never had to press Retry");
+      const stored = (await alice.invoke("History", id, Number.MAX_SAFE_INTEGER, 50)).filter((m) => m.text === "sent during a failover");
+      assert.equal(stored.length, 1, "stored once");
+      assert.deepEqual((page.errors || []).map((e) => e.message), [], "no uncaught errors in the page");
+      t.diagnostic(`Send attempts ${sends.length}, resent after ${sends[1].at - sends[0].at} and ${sends[2].at - sends[1].at} ms; stored once as seq ${stored[0].seq}`);
+    } finally {
+      await alice?.stop();
+      await context.close();
+    }
+  });
+});

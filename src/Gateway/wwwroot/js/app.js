@@ -11,6 +11,7 @@ const NEWEST = Number.MAX_SAFE_INTEGER; // History(beforeSeq = NEWEST) answers t
 const RECALL_WINDOW_MS = 2 * 60 * 1000;
 const TYPING_EVERY_MS = 2500;
 const TYPING_SHOWN_MS = 4000;
+const UNAVAILABLE_RESEND_DELAYS_MS = [250, 1000, 2000, 4000]; // then the message shows as failed, with Retry
 const EMOJI = ["😀", "😂", "😊", "😍", "😉", "😎", "🤔", "😅", "😢", "😮", "😡", "🥳", "😴", "🙏", "👍", "👎",
   "👏", "🙌", "💪", "👋", "🤝", "❤️", "🔥", "✨", "🎉", "✅", "❌", "⭐", "☕", "🍕", "🚀", "💡"];
 
@@ -540,10 +541,7 @@ async function deliver(clientMsgId) {
   p.retryOnReconnect = false;
   render();
   try {
-    const ack = await connection.invoke("Send", {
-      conversationId: p.conversationId, clientMsgId, kind: p.kind,
-      text: p.text || null, attachmentId: p.attachment?.id || null,
-    });
+    const ack = await invokeSend(p, clientMsgId);
     // Usually the "message" push arrived first; if not, the ack holds everything needed to show it.
     store.addMessage({
       conversationId: p.conversationId, seq: ack.seq, messageId: ack.messageId, clientMsgId, senderId: store.me,
@@ -560,6 +558,23 @@ async function deliver(clientMsgId) {
     if (code) toast(errorText(error), true);
   }
   render({ scrollToEnd: true });
+}
+
+/**
+ * Send, resent by itself while the server answers "unavailable" (a silo failing over, a busy database): the same
+ * clientMsgId makes every resend store the message at most once, so the user sees "sending" for a few seconds
+ * instead of a failed message to retry by hand.
+ */
+async function invokeSend(p, clientMsgId) {
+  const args = { conversationId: p.conversationId, clientMsgId, kind: p.kind, text: p.text || null, attachmentId: p.attachment?.id || null };
+  for (const delay of [...UNAVAILABLE_RESEND_DELAYS_MS, null]) {
+    try {
+      return await connection.invoke("Send", args);
+    } catch (error) {
+      if (delay === null || errorCode(error) !== "unavailable" || stopping) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 async function sendFiles(files) {
