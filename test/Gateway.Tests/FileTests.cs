@@ -46,6 +46,28 @@ public sealed class FileTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Downloads_from_the_data_directory_answer_range_requests_and_attach_documents()
+    {
+        var (alice, aliceHub) = await Server.ConnectGuestAsync("Alice");
+        await using var _ = aliceHub;
+        var id = (await aliceHub.InvokeAsync("CreateGroup", new { title = "docs", memberIds = Array.Empty<string>() })).Str("conversationId");
+        var bytes = Enumerable.Range(0, 5000).Select(i => (byte)(i * 7)).ToArray();
+        var file = await (await UploadAsync(alice.Token, id, bytes, "application/pdf", "doc.pdf")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(File.Exists(Path.Combine(Server.DataDirectory, "files", file.Str("id")[..2], file.Str("id") + ".bin")), "the embedded default keeps uploads on disk");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, file.Str("url"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", alice.Token);
+        request.Headers.Range = new RangeHeaderValue(4000, null);
+        var range = await Server.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.PartialContent, range.StatusCode);
+        Assert.Equal(bytes[4000..], await range.Content.ReadAsByteArrayAsync());
+        Assert.Equal("bytes 4000-4999/5000", range.Content.Headers.ContentRange!.ToString());
+        Assert.Equal("attachment", range.Content.Headers.ContentDisposition!.DispositionType);
+        Assert.True(range.Headers.CacheControl!.Private);
+        Assert.Equal(TimeSpan.FromDays(1), range.Headers.CacheControl.MaxAge);
+    }
+
+    [Fact]
     public async Task Non_members_cannot_download_or_upload()
     {
         var (alice, aliceHub) = await Server.ConnectGuestAsync("Alice");

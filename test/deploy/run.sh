@@ -116,10 +116,11 @@ done
 check "silo1 sees 2 active silos" eventually 10 active_silos_are silo1 2
 check "/health/live answers {\"status\":\"live\"}" test "$(curl -fsS "http://127.0.0.1:${http[silo1]}/health/live")" = '{"status":"live"}'
 
-# Both gateways share one data directory, as compose's gateway-data volume (uploads are served by either).
-mkdir -p "$work/gateway-data"
+# Each gateway has a data directory of its own, as compose's gateway1-data/gateway2-data volumes: nothing in it is
+# shared (uploads and accounts live in PostgreSQL).
 for node in gateway1 gateway2; do
-    compose_args=(--set "Data__Directory=$work/gateway-data")
+    mkdir -p "$work/$node-data"
+    compose_args=(--set "Data__Directory=$work/$node-data")
     start "$node" "$node" dotnet "$work/gateway/Im.Orleans.Gateway.dll" --urls "http://127.0.0.1:${http[$node]}"
 done
 for node in gateway1 gateway2; do

@@ -3,6 +3,7 @@
 // client pinned to a gateway by the im_gw cookie. What ../shared/DESIGN.md promises under "Delivery guarantees" and
 // "Cluster" must hold while nodes crash and join:
 //   1. cross-gateway chat (direct + group), every member sees every message once, in seq order;
+//  1b. a file uploaded through one gateway downloads through the other (each has its own data directory);
 //   2. SIGKILL of a silo under steady traffic: nothing acknowledged is lost, nothing duplicated, no seq gaps, unread
 //      counts equal the truth from the log, failover time measured;
 //   3. SIGKILL of a gateway: its clients reconnect through nginx to the other gateway and, after Sync, miss nothing;
@@ -10,8 +11,9 @@
 // Assertions are about behaviour; the only time bound is the generous failover limit of test 2.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { AFFINITY_COOKIE, connectPinned, startCluster } from "./lib/cluster.js";
-import { TRANSPORTS, makeUsers, sendText, newClientMsgId, fullHistory, syncAll, errorCode, describeSeqs, sleep } from "./lib/chat.js";
+import { TRANSPORTS, makeUsers, sendText, newClientMsgId, fullHistory, syncAll, errorCode, describeSeqs, sleep, uploadFile } from "./lib/chat.js";
 
 const FAILOVER_LIMIT_MS = 20_000;
 // Pushes to every connected member must resume after a silo dies or joins (gateways re-announce their connections when
@@ -523,6 +525,45 @@ describe("cluster: two silos, two gateways behind nginx", { timeout: 600_000 }, 
       await Promise.all([a, b, c].map((x) => x.stop()));
     });
   }
+
+  it("1b. a file uploaded through gw1 downloads through gw2 (own data directories)", { timeout: 60_000 }, async (t) => {
+    const [alice, bob, mallory] = await makeUsers(cluster.url, 3, "f");
+    const gw1 = cluster.gatewayUrl("gw1");
+    const gw2 = cluster.gatewayUrl("gw2");
+    const a = await pinned(alice, TRANSPORTS[0][0], "gw1", "alice@gw1/files");
+    const b = await pinned(bob, TRANSPORTS[0][0], "gw2", "bob@gw2/files");
+    const direct = await a.invoke("OpenDirect", bob.userId);
+    const bytes = randomBytes(200_000);
+
+    // Straight to gw1, not through nginx, so the upload certainly lands on gw1.
+    const upload = await uploadFile(gw1, alice.token, direct.conversationId, bytes, { type: "application/pdf", fileName: "report.pdf" });
+    assert.equal(upload.status, 200, `upload through gw1: ${upload.status}`);
+    const file = await upload.json();
+    assert.equal(file.size, bytes.length);
+
+    const get = (token, headers = {}) => fetch(`${gw2}${file.url}`, { headers: { Authorization: `Bearer ${token}`, ...headers } });
+    const whole = await get(bob.token);
+    assert.equal(whole.status, 200, `a member downloads through gw2: ${whole.status}`);
+    assert.equal(whole.headers.get("content-type"), "application/pdf");
+    assert.equal(whole.headers.get("x-content-type-options"), "nosniff");
+    assert.match(whole.headers.get("content-disposition") ?? "", /^attachment;/);
+    assert.ok(Buffer.from(await whole.arrayBuffer()).equals(bytes), "gw2 serves the bytes uploaded through gw1");
+
+    const range = await get(bob.token, { Range: "bytes=1000-4999" });
+    assert.equal(range.status, 206, "a Range request through gw2 answers 206");
+    assert.equal(range.headers.get("content-range"), `bytes 1000-4999/${bytes.length}`);
+    assert.ok(Buffer.from(await range.arrayBuffer()).equals(bytes.subarray(1000, 5000)), "the 206 body is the requested slice");
+
+    const stranger = await get(mallory.token);
+    await stranger.text();
+    assert.equal(stranger.status, 403, "a non-member may not download it through gw2");
+
+    // gw2 also finds the file as an attachment (the hub's check reads the same store).
+    const ack = await b.invoke("Send", { conversationId: direct.conversationId, clientMsgId: newClientMsgId(), kind: "file", attachmentId: file.id });
+    assert.ok(ack.seq > 0, "bob attaches the file through gw2");
+    t.diagnostic(`${bytes.length} bytes uploaded through gw1 (${gw1}), downloaded and ranged through gw2 (${gw2}); stranger ${stranger.status}; attached as seq ${ack.seq}`);
+    await Promise.all([a, b].map((x) => x.stop()));
+  });
 
   it("2. SIGKILL of a silo under steady traffic: nothing lost or duplicated, no gaps, unread converges", { timeout: 240_000 }, async (t) => {
     // 12 users in 6 conversations (3 direct, 3 groups of 4), clients alternating gw1/gw2 and the three transports.

@@ -23,7 +23,7 @@ public static class FileEndpoints
     }
 
     private static async Task<Results<Ok<UploadedFile>, JsonHttpResult<ErrorResponse>>> Upload(
-        HttpContext context, ClaimsPrincipal user, FileStore files, IGrainFactory grains, IOptions<FileUploadOptions> options,
+        HttpContext context, ClaimsPrincipal user, IFileStore files, IGrainFactory grains, IOptions<FileUploadOptions> options,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var o = options.Value;
@@ -48,19 +48,22 @@ public static class FileEndpoints
         var userId = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
         if (await MembershipError(grains, conversationId, userId) is { } denied) return denied;
 
-        var metadata = new StoredFile(Guid.NewGuid().ToString("N"), conversationId, userId, SafeFileName(file.FileName), contentType, file.Length, time.GetUtcNow());
+        var metadata = new StoredFile(FileIds.New(), conversationId, userId, SafeFileName(file.FileName), contentType, file.Length, time.GetUtcNow());
         await using var stream = file.OpenReadStream();
         var stored = await files.SaveAsync(stream, metadata, cancellationToken);
         return TypedResults.Ok(new UploadedFile(stored.Id, stored.ConversationId, stored.FileName, stored.ContentType, stored.Size, FileKinds.For(stored.ContentType), $"/api/files/{stored.Id}"));
     }
 
-    private static async Task<Results<PhysicalFileHttpResult, JsonHttpResult<ErrorResponse>>> Download(
-        string id, HttpContext context, ClaimsPrincipal user, FileStore files, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<FileStreamHttpResult, JsonHttpResult<ErrorResponse>>> Download(
+        string id, HttpContext context, ClaimsPrincipal user, IFileStore files, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var file = await files.FindAsync(id, cancellationToken);
         if (file is null) return Error(StatusCodes.Status404NotFound, ErrorResponse.NotFound("no such file"));
         var userId = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
         if (await MembershipError(grains, file.ConversationId, userId) is { } denied) return denied;
+
+        var content = await files.OpenReadAsync(file, cancellationToken);
+        if (content is null) return Error(StatusCodes.Status404NotFound, ErrorResponse.NotFound("no such file"));
 
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
@@ -70,7 +73,9 @@ public static class FileEndpoints
         var disposition = new ContentDispositionHeaderValue(inline ? "inline" : "attachment");
         disposition.SetHttpFileName(file.FileName);
         headers.ContentDisposition = disposition.ToString();
-        return TypedResults.PhysicalFile(files.BytesPath(file), file.ContentType, enableRangeProcessing: true);
+        // The stream is seekable (a file on disk or the bytes from PostgreSQL), so Range requests get 206 with the
+        // slice; the upload time is Last-Modified on every gateway alike. The result disposes the stream.
+        return TypedResults.Stream(content, file.ContentType, lastModified: file.UploadedAt, enableRangeProcessing: true);
     }
 
     /// <summary>Null when the user is a member; otherwise the 403/404 to answer (the conversation grain decides).</summary>

@@ -7,7 +7,8 @@ namespace Im.Orleans.Gateway.Health;
 
 /// <summary>
 /// Readiness: the database answers (the account store shares it with grain state and messages when PostgreSQL is
-/// configured) and the data directory takes writes (SQLite files, signing key, uploads).
+/// configured) and the data directory takes writes (SQLite files, signing key, and uploads in the embedded default;
+/// with PostgreSQL the uploads live in the database).
 /// </summary>
 public sealed class StorageHealthCheck(IAccountStore accounts, IOptions<DataOptions> data) : IHealthCheck
 {
@@ -16,7 +17,7 @@ public sealed class StorageHealthCheck(IAccountStore accounts, IOptions<DataOpti
         try
         {
             await accounts.PingAsync(cancellationToken);
-            // Per process: gateways of a cluster may share one data directory.
+            // Per process, in case several gateways are pointed at one data directory (none needs to be any more).
             var probe = Path.Combine(data.Value.EnsureFullPath(), $".ready-probe-{Environment.ProcessId}");
             await File.WriteAllTextAsync(probe, "ok", cancellationToken);
             File.Delete(probe);

@@ -42,7 +42,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<GatewayObserver>();
         services.AddSingleton<GatewayObserverReference>();
         services.AddSingleton<SendRateLimiter>();
-        services.AddSingleton<FileStore>();
+        // Files follow the account store: in PostgreSQL whenever the gateway's storage is, so any gateway serves any upload.
+        if (storage.UsePostgres) services.AddSingleton<IFileStore>(_ => new PostgresFileStore(storage.PostgresConnectionString!));
+        else services.AddSingleton<IFileStore, DiskFileStore>();
         services.AddHostedService<ConnectionRefreshService>();
         services.AddSignalR(o => o.AddFilter<ChatHubFilter>()).AddJsonProtocol();
         // Registered after the stock JSON protocol, so it wins the "json" name: errors go out as "code: message".

@@ -3,14 +3,15 @@ using Im.Orleans.Configuration;
 namespace Im.Orleans.Gateway.Hosting;
 
 /// <summary>
-/// Which database backs grain state, the message log and accounts ("Storage" section). Without a PostgreSQL
-/// connection string everything lives in SQLite files under the data directory (the embedded default).
+/// Which database backs grain state, the message log, accounts and uploaded files ("Storage" section). Without a
+/// PostgreSQL connection string everything lives under the data directory: SQLite files and the uploads themselves
+/// (the embedded default).
 /// </summary>
 public sealed class StorageSettings
 {
     public const string SectionName = "Storage";
 
-    /// <summary>"Storage:Postgres:ConnectionString"; when set, grain storage, the message store and accounts use PostgreSQL.</summary>
+    /// <summary>"Storage:Postgres:ConnectionString"; when set, grain storage, the message store, accounts and uploaded files use PostgreSQL.</summary>
     public string? PostgresConnectionString { get; init; }
 
     public bool UsePostgres => !string.IsNullOrWhiteSpace(PostgresConnectionString);
@@ -20,7 +21,7 @@ public sealed class StorageSettings
 
     /// <summary>
     /// Reads the settings before the container exists, because they decide which services to register. In a cluster
-    /// the accounts live in the cluster's database unless Storage:Postgres:ConnectionString names another.
+    /// the accounts and uploaded files live in the cluster's database unless Storage:Postgres:ConnectionString names another.
     /// </summary>
     public static StorageSettings From(IConfiguration configuration)
     {

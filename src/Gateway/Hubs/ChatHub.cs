@@ -17,7 +17,7 @@ public sealed partial class ChatHub(
     ConnectionRegistry connections,
     GatewayObserverReference observer,
     SendRateLimiter sendLimiter,
-    FileStore files,
+    IFileStore files,
     IOptions<ChatHubOptions> options,
     ILogger<ChatHub> logger) : Hub
 {

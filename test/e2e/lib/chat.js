@@ -177,6 +177,14 @@ export async function makeUsers(base, count, prefix = "u") {
   return users;
 }
 
+/** POST /api/files: uploads bytes into a conversation as multipart form data; answers the fetch Response. */
+export function uploadFile(base, token, conversationId, bytes, { type = "application/octet-stream", fileName = "file.bin" } = {}) {
+  const form = new FormData();
+  form.append("conversationId", conversationId);
+  form.append("file", new Blob([bytes], { type }), fileName);
+  return fetch(`${base}/api/files`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: form });
+}
+
 /** Sends text; answers the ack with the clientMsgId used. */
 export async function sendText(client, conversationId, text, clientMsgId = newClientMsgId()) {
   const ack = await client.invoke("Send", { conversationId, clientMsgId, kind: "text", text });

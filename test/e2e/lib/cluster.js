@@ -209,7 +209,8 @@ export async function startCluster({ silos = 2, gateways = 2, gatewayConfig = []
         port,
         dataDir,
         keepData: true,
-        // As scripts/cluster.sh runs them: accounts and files' metadata in the cluster's PostgreSQL too.
+        // As scripts/cluster.sh runs them: accounts and uploaded files in the cluster's PostgreSQL too, and each gateway
+        // with a data directory of its own (none is shared; a restart reuses the gateway's own).
         config: [`Cluster:ConnectionString=${pg.connectionString}`, `Storage:Postgres:ConnectionString=${pg.connectionString}`,
           `Cluster:ClusterId=${clusterId}`, `Gateway:Name=${name}`,
           "RateLimit:Send:PerSecond=1000", "RateLimit:Send:Burst=1000",

@@ -5,19 +5,18 @@ using Microsoft.Extensions.Options;
 namespace Im.Orleans.Gateway.Files;
 
 /// <summary>
-/// Uploaded files under {data}/files/{first two id chars}/{id}.bin with {id}.json metadata. Ids are random
-/// 32-hex strings, so a path can never be steered outside the folder. Bytes are written to a temporary file and
-/// moved into place, so a reader never sees half a file.
+/// Uploaded files under {data}/files/{first two id chars}/{id}.bin with {id}.json metadata: the embedded default
+/// (one process, SQLite). Ids are random 32-hex strings, so a path can never be steered outside the folder. Bytes
+/// are written to a temporary file and moved into place, so a reader never sees half a file.
 /// </summary>
-public sealed class FileStore(IOptions<DataOptions> data)
+internal sealed class DiskFileStore(IOptions<DataOptions> data) : IFileStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Lazy<string> _root = new(() => Directory.CreateDirectory(Path.Combine(data.Value.EnsureFullPath(), "files")).FullName);
 
-    public static bool IsValidId(string? id) => id is { Length: 32 } && id.All(char.IsAsciiHexDigitLower);
-
     public async Task<StoredFile> SaveAsync(Stream content, StoredFile metadata, CancellationToken cancellationToken)
     {
+        if (!FileIds.IsValid(metadata.Id)) throw new ArgumentException($"'{metadata.Id}' is not a file id.", nameof(metadata));
         var folder = Directory.CreateDirectory(Path.Combine(_root.Value, metadata.Id[..2])).FullName;
         var bytesPath = Path.Combine(folder, metadata.Id + ".bin");
         var temp = bytesPath + ".tmp";
@@ -36,11 +35,27 @@ public sealed class FileStore(IOptions<DataOptions> data)
 
     public async Task<StoredFile?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        if (!IsValidId(id)) return null;
+        if (!FileIds.IsValid(id)) return null;
         var path = Path.Combine(_root.Value, id[..2], id + ".json");
         if (!File.Exists(path)) return null;
         return JsonSerializer.Deserialize<StoredFile>(await File.ReadAllTextAsync(path, cancellationToken), Json);
     }
 
-    public string BytesPath(StoredFile file) => Path.Combine(_root.Value, file.Id[..2], file.Id + ".bin");
+    public Task<Stream?> OpenReadAsync(StoredFile file, CancellationToken cancellationToken)
+    {
+        if (!FileIds.IsValid(file.Id)) return Task.FromResult<Stream?>(null);
+        try
+        {
+            // Streamed from disk, never buffered; the download result disposes the stream.
+            Stream stream = new FileStream(BytesPath(file), FileMode.Open, FileAccess.Read, FileShare.Read, 81920,
+                FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return Task.FromResult<Stream?>(stream);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+    }
+
+    private string BytesPath(StoredFile file) => Path.Combine(_root.Value, file.Id[..2], file.Id + ".bin");
 }
