@@ -40,4 +40,7 @@ public interface IUserGrain : IGrainWithStringKey
     [OneWay] Task PushTyping(TypingEvent typing);
     [OneWay] Task PushRead(ReadEvent read);
     [OneWay] Task PushRecalled(RecalledEvent recalled);
+    /// <summary>The profile, or null for an id no sign-in or host system ever gave one (no such user). Interleaves like GetProfile.</summary>
+    /// <remarks>Last on purpose: method ids follow declaration order, so appending keeps older nodes' ids valid.</remarks>
+    [ReadOnly][AlwaysInterleave] Task<UserProfile?> FindProfile();
 }

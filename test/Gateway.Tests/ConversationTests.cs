@@ -51,6 +51,17 @@ public sealed class ConversationTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task OpenDirect_with_an_id_no_one_signed_up_with_is_not_found()
+    {
+        var (_, hub) = await Server.ConnectGuestAsync();
+        await using var __ = hub;
+        var typo = "ghost-" + Guid.NewGuid().ToString("N")[..8];
+        var e = await HubAssert.FailsWith("not_found", () => hub.InvokeAsync("OpenDirect", typo));
+        Assert.Equal($"not_found: No such user: {typo}.", e.Message);
+        Assert.DoesNotContain((await hub.InvokeAsync("ListConversations")).Items(), c => c.Str("conversationId").Contains(typo, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CreateGroup_makes_the_caller_owner_and_tells_members_with_a_conversation_event()
     {
         var (owner, ownerHub) = await Server.ConnectGuestAsync("Owner");
@@ -77,6 +88,19 @@ public sealed class ConversationTests(GatewayFixture fixture)
         await HubAssert.FailsWith("invalid", () => hub.InvokeAsync("CreateGroup", new { title = new string('t', 101) }));
         await HubAssert.FailsWith("invalid", () => hub.InvokeAsync("CreateGroup", new { title = "x", memberIds = new[] { "bad id" } }));
         await HubAssert.FailsWith("invalid", () => hub.InvokeAsync("CreateGroup", "not an object"));
+    }
+
+    [Fact]
+    public async Task CreateGroup_with_an_unknown_member_is_not_found_and_creates_nothing()
+    {
+        var (_, hub) = await Server.ConnectGuestAsync();
+        var (member, memberHub) = await Server.ConnectGuestAsync("Member");
+        await using var __ = hub;
+        await using var ___ = memberHub;
+        var e = await HubAssert.FailsWith("not_found", () => hub.InvokeAsync("CreateGroup", new { title = "Typo", memberIds = new[] { member.UserId, "zz-ghost", "aa-ghost" } }));
+        Assert.Equal("not_found: No such users: aa-ghost, zz-ghost.", e.Message);
+        Assert.Empty((await hub.InvokeAsync("ListConversations")).Items());
+        Assert.Empty((await memberHub.InvokeAsync("ListConversations")).Items());
     }
 
     [Fact]
@@ -114,6 +138,22 @@ public sealed class ConversationTests(GatewayFixture fixture)
         await HubAssert.FailsWith("forbidden", () => memberHub.InvokeAsync("RemoveMember", id, owner.UserId));
         await HubAssert.FailsWith("not_found", () => ownerHub.InvokeAsync("AddMembers", "g:doesnotexist", new[] { member.UserId }));
         await HubAssert.FailsWith("invalid", () => ownerHub.InvokeAsync("AddMembers", id, Array.Empty<string>()));
+    }
+
+    [Fact]
+    public async Task AddMembers_with_an_unknown_id_is_not_found_and_adds_no_one()
+    {
+        var (owner, ownerHub) = await Server.ConnectGuestAsync("Owner");
+        var (joiner, joinerHub) = await Server.ConnectGuestAsync("Joiner");
+        await using var _ = ownerHub;
+        await using var __ = joinerHub;
+        var id = (await ownerHub.InvokeAsync("CreateGroup", new { title = "Room", memberIds = Array.Empty<string>() })).Str("conversationId");
+
+        var e = await HubAssert.FailsWith("not_found", () => ownerHub.InvokeAsync("AddMembers", id, new[] { joiner.UserId, "no-such-user" }));
+        Assert.Equal("not_found: No such user: no-such-user.", e.Message);
+        await HubAssert.FailsWith("forbidden", () => joinerHub.InvokeAsync("History", id, 100, 10));
+        var added = await ownerHub.InvokeAsync("AddMembers", id, new[] { joiner.UserId });
+        Assert.Equal(new[] { owner.UserId, joiner.UserId }.Order(), added.Items("members").Select(m => m.Str("userId")).Order());
     }
 
     [Fact]

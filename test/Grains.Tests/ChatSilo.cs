@@ -38,6 +38,13 @@ internal sealed class ChatSilo : IAsyncDisposable
 
     public IConversationGrain Direct(string a, string b) => Conversation(ConversationIds.Direct(a, b));
 
+    /// <summary>Gives users the profile every sign-in path stores; conversations refuse ids that have none.</summary>
+    public Task SignUpAsync(params string[] userIds) => SignUpAsync(Silo, userIds);
+
+    /// <summary>Gives users the profile every sign-in path stores, with their id as display name.</summary>
+    public static Task SignUpAsync(TestKitSilo silo, params string[] userIds) =>
+        Task.WhenAll(userIds.Select(id => silo.GetGrain<IUserGrain>(id).SetProfile(id, null, "user")));
+
     /// <summary>Connects a device of a user through a captured gateway observer.</summary>
     public async Task<ObserverCapture<IClientObserver>> ConnectAsync(string userId, string connectionId, ObserverCapture<IClientObserver>? gateway = null)
     {

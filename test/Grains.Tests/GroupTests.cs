@@ -12,6 +12,7 @@ public sealed class GroupTests
     {
         await using var chat = ChatSilo.Create();
         var group = chat.Conversation("g:team");
+        await chat.SignUpAsync("eve", "max", "mia", "olga");
         var created = await group.CreateGroup("olga", "Team", ["max", "mia"]);
         Assert.Equal(MemberRoles.Owner, created.Members.Single(m => m.UserId == "olga").Role);
 
@@ -31,6 +32,7 @@ public sealed class GroupTests
     {
         await using var chat = ChatSilo.Create();
         var group = chat.Conversation("g:admins");
+        await chat.SignUpAsync("ada", "alan", "eve", "max", "olga");
         await group.CreateGroup("olga", "Admins", ["ada", "alan", "max"]);
         await group.SetRole("olga", "ada", MemberRoles.Admin);
         await group.SetRole("olga", "alan", MemberRoles.Admin);
@@ -46,6 +48,7 @@ public sealed class GroupTests
     public async Task The_member_limit_holds_on_create_and_on_add()
     {
         await using var chat = ChatSilo.Create(conversations: o => o.MaxGroupMembers = 3);
+        await chat.SignUpAsync("a", "b", "c", "o");
         Assert.Equal(ErrorCodes.Conflict, (await Refused(() => chat.Conversation("g:big").CreateGroup("o", "Big", ["a", "b", "c"]))).Code);
         var group = chat.Conversation("g:small");
         await group.CreateGroup("o", "Small", ["a", "b"]);
@@ -59,6 +62,7 @@ public sealed class GroupTests
     {
         await using var chat = ChatSilo.Create();
         var group = chat.Conversation("g:mute");
+        await chat.SignUpAsync("max", "olga");
         await group.CreateGroup("olga", "Mute", ["max"]);
         Assert.Equal(ErrorCodes.Forbidden, (await Refused(() => group.SetMuted("max", "olga", true))).Code);
 
@@ -77,6 +81,7 @@ public sealed class GroupTests
     {
         await using var chat = ChatSilo.Create();
         var group = chat.Conversation("g:list");
+        await chat.SignUpAsync("eve", "max", "olga");
         await group.CreateGroup("olga", "List", ["max"]);
         await group.Send("olga", Text("g:list", "before eve"));
         await group.AddMembers("olga", ["eve"]);
@@ -97,6 +102,7 @@ public sealed class GroupTests
     {
         await using var chat = ChatSilo.Create();
         var group = chat.Conversation("g:heir");
+        await chat.SignUpAsync("ada", "max", "olga");
         await group.CreateGroup("olga", "Heir", ["max", "ada"]);
         await group.SetRole("olga", "ada", MemberRoles.Admin);
         var after = await group.Leave("olga");
@@ -108,6 +114,7 @@ public sealed class GroupTests
     public async Task A_direct_conversation_has_two_members_and_a_derived_id()
     {
         await using var chat = ChatSilo.Create();
+        await chat.SignUpAsync("alice", "bob");
         var view = await chat.Direct("bob", "alice").OpenDirect("bob", "alice");
         Assert.Equal("d:alice:bob", view.ConversationId);
         Assert.Equal(("alice", ConversationKinds.Direct), (view.Title, view.Kind));

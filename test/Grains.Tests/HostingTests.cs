@@ -33,6 +33,7 @@ public sealed class HostingTests : IDisposable
 
         // End to end through the SQLite log: concurrent sends are batched and land gap-free.
         var conversation = silo.GetGrain<IConversationGrain>("g:sqlite");
+        await SignUpAsync(silo, "alice", "bob", "carol");
         await conversation.CreateGroup("alice", "SQLite", ["bob", "carol"]);
         var senders = new[] { "alice", "bob", "carol" };
         var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => conversation.Send(senders[i % 3], Text("g:sqlite", $"s{i}"))));

@@ -10,6 +10,7 @@ public sealed class OfflineTests
     {
         await using var chat = ChatSilo.Create();
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         for (var i = 1; i <= 5; i++) await conversation.Send("alice", Text(id, $"m{i}"));
         await chat.Silo.QuiesceAsync();
@@ -35,6 +36,7 @@ public sealed class OfflineTests
     {
         await using var chat = ChatSilo.Create(users: o => o.OfflineQueueLimit = 5);
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         for (var i = 1; i <= 8; i++) await conversation.Send("alice", Text(id, $"m{i}"));
         await chat.Silo.QuiesceAsync();
@@ -54,6 +56,7 @@ public sealed class OfflineTests
         await using var chat = ChatSilo.Create();
         var gateway = await chat.ConnectAsync("bob", "b1");
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         await conversation.Send("alice", Text(id, "m1", "live"));
         await chat.Silo.QuiesceAsync();

@@ -27,6 +27,7 @@ public sealed class PresenceTests
     public async Task Direct_peers_and_contacts_are_told_and_group_members_are_not()
     {
         await using var chat = ChatSilo.Create();
+        await chat.SignUpAsync("alice", "bob", "gina");
         await chat.Direct("alice", "bob").OpenDirect("alice", "bob");
         await chat.Conversation("g:crowd").CreateGroup("alice", "Crowd", ["gina"]);
         await chat.User("alice").AddContact("carl");
@@ -51,6 +52,7 @@ public sealed class PresenceTests
     public async Task Invisible_looks_offline_to_others_but_not_to_the_users_own_devices()
     {
         await using var chat = ChatSilo.Create();
+        await chat.SignUpAsync("alice", "bob");
         await chat.Direct("alice", "bob").OpenDirect("alice", "bob");
         var bob = await chat.ConnectAsync("bob", "b1");
         var own = await chat.ConnectAsync("alice", "a1");

@@ -12,6 +12,7 @@ public sealed class ReadingTests
     {
         await using var chat = ChatSilo.Create(conversations: o => o.RecentMessages = cached);
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         for (var i = 1; i <= 10; i++) await conversation.Send(i % 2 == 0 ? "bob" : "alice", Text(id, $"m{i}"));
 
@@ -38,6 +39,7 @@ public sealed class ReadingTests
     {
         await using var chat = ChatSilo.Create();
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         await conversation.OpenDirect("alice", "bob");
         Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.History("eve", 0, 10))).Code);
         Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.Since("eve", 0, 10))).Code);
@@ -54,6 +56,7 @@ public sealed class ReadingTests
         await using var chat = ChatSilo.Create();
         var bob = await chat.ConnectAsync("bob", "b1");
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         var sent = await conversation.Send("alice", Text(id, "oops"));
 
@@ -73,6 +76,7 @@ public sealed class ReadingTests
     {
         await using var chat = ChatSilo.Create();
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         var sent = await conversation.Send("alice", Text(id, "too late"));
         await chat.AdvanceAsync(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
@@ -88,6 +92,7 @@ public sealed class ReadingTests
         var gateway = await chat.ConnectAsync("alice", "a1");
         await chat.ConnectAsync("bob", "b1", gateway);
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         await conversation.Typing("alice");
         await chat.Silo.QuiesceAsync();

@@ -10,6 +10,7 @@ public sealed class SendTests
     {
         await using var chat = ChatSilo.Create();
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var view = await conversation.OpenDirect("alice", "bob");
         for (var i = 1; i <= 3; i++)
         {
@@ -25,6 +26,7 @@ public sealed class SendTests
     {
         await using var chat = ChatSilo.Create();
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         var bob = await chat.ConnectAsync("bob", "bob-1");
 
@@ -48,6 +50,7 @@ public sealed class SendTests
             o.RecentMessages = 1;
         });
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         var first = await conversation.Send("alice", Text(id, "a"));
         await conversation.Send("alice", Text(id, "b"));
@@ -66,6 +69,7 @@ public sealed class SendTests
         await using var chat = ChatSilo.Create();
         var members = Enumerable.Range(0, 10).Select(i => $"u{i}").ToList();
         var conversation = chat.Conversation("g:load");
+        await chat.SignUpAsync([.. members]);
         await conversation.CreateGroup("u0", "load", members);
 
         var sends = Enumerable.Range(0, 200).Select(i => conversation.Send(members[i % members.Count], Text("g:load", $"c{i}"))).ToList();
@@ -87,6 +91,7 @@ public sealed class SendTests
     {
         await using var chat = ChatSilo.Create();
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => conversation.Send("alice", Text(id, "same"))));
         Assert.Single(results.Select(r => (r.Seq, r.MessageId)).Distinct());
@@ -99,6 +104,7 @@ public sealed class SendTests
     {
         await using var chat = ChatSilo.Create();
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         await conversation.Send("alice", Text(id, "ok"));
         chat.Store.FailNextAppend = new IOException("disk on fire");
@@ -116,6 +122,7 @@ public sealed class SendTests
     {
         await using var chat = ChatSilo.Create();
         var conversation = chat.Conversation("g:twin");
+        await chat.SignUpAsync("alice", "bob");
         await conversation.CreateGroup("alice", "twin", ["bob"]);
         await conversation.Send("alice", Text("g:twin", "1"));
         // In a cluster whose views disagree for a moment, another activation of this conversation stored seq 2 and 3.
@@ -136,6 +143,7 @@ public sealed class SendTests
     {
         await using var chat = ChatSilo.Create();
         var conversation = chat.Conversation("g:restart");
+        await chat.SignUpAsync("alice", "bob");
         await conversation.CreateGroup("alice", "restart", ["bob"]);
         await conversation.Send("alice", Text("g:restart", "1"));
         // Another activation (before a crash) wrote seq 2 that this one never heard of.
@@ -158,6 +166,7 @@ public sealed class SendTests
     {
         await using var chat = ChatSilo.Create();
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         var error = await Assert.ThrowsAsync<ChatException>(() => conversation.Send("alice", new SendCommand(id, clientMsgId, kind, text, attachmentId)));
         Assert.Equal(ErrorCodes.Invalid, error.Code);
@@ -169,6 +178,7 @@ public sealed class SendTests
     {
         await using var chat = ChatSilo.Create(conversations: o => o.MaxTextLength = 10);
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         var tooLong = await Assert.ThrowsAsync<ChatException>(() => conversation.Send("alice", Text(id, "a", new string('x', 11))));
         Assert.Equal(ErrorCodes.Invalid, tooLong.Code);
@@ -181,6 +191,7 @@ public sealed class SendTests
     {
         await using var chat = ChatSilo.Create();
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.Send("mallory", Text(id, "x")))).Code);
         Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<ChatException>(() => chat.Conversation("g:none").Send("alice", Text("g:none", "x")))).Code);
@@ -192,6 +203,7 @@ public sealed class SendTests
     {
         await using var chat = ChatSilo.Create();
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         await chat.User("bob").Block("alice");
         var error = await Assert.ThrowsAsync<ChatException>(() => conversation.Send("alice", Text(id, "hey")));
@@ -209,6 +221,7 @@ public sealed class SendTests
         var alice = await chat.ConnectAsync("alice", "a1");
         var bob = await chat.ConnectAsync("bob", "b1");
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         await conversation.Send("alice", Text(id, "m1", "hi bob"));
         await chat.Silo.QuiesceAsync();

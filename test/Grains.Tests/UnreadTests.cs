@@ -9,6 +9,7 @@ public sealed class UnreadTests
     {
         var chat = ChatSilo.Create();
         var conversation = chat.Direct("alice", "bob");
+        await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
         return (chat, conversation, id);
     }
@@ -94,6 +95,7 @@ public sealed class UnreadTests
         var (chat, conversation, id) = await DirectAsync();
         await using var _ = chat;
         var group = chat.Conversation("g:total");
+        await chat.SignUpAsync("bob", "carol");
         await group.CreateGroup("carol", "Total", ["bob"]);
         await conversation.Send("alice", Text(id, "1"));
         await group.Send("carol", Text("g:total", "2"));

@@ -117,6 +117,14 @@ describe("web client in Chromium", { timeout: 300_000 }, () => {
     await registerInUi(alice, state.aliceId, "Alice Liddell");
     await registerInUi(bob, state.bobId, "Bob Builder");
 
+    // A mistyped id is "no such user", not a chat with a ghost: a readable toast, nothing opened or listed.
+    const typo = `${state.bobId}x`;
+    await byTestId(alice, "new-direct-input").fill(typo);
+    await byTestId(alice, "new-direct-submit").click();
+    await byTestId(alice, "toast").filter({ hasText: `No user "${typo}"` }).waitFor();
+    assert.equal(await activeConversation(alice), null, "no conversation opens for an unknown user");
+    assert.equal(await byTestId(alice, "conv-item").count(), 0, "no conversation is listed for an unknown user");
+
     // Alice opens a direct chat by user id and writes, with an emoji from the picker.
     await byTestId(alice, "new-direct-input").fill(state.bobId);
     await byTestId(alice, "new-direct-submit").click();
@@ -190,6 +198,12 @@ describe("web client in Chromium", { timeout: 300_000 }, () => {
     // Alice makes a group with Bob (through the dialog).
     await byTestId(alice, "new-group-button").click();
     await byTestId(alice, "group-title").fill("Weekend trip");
+    // A mistyped member keeps the dialog open with the not_found reason naming the id, and creates nothing.
+    const typo = `${state.bobId}-typo`;
+    await byTestId(alice, "group-members").fill(`${state.bobId}, ${typo}`);
+    await byTestId(alice, "group-create").click();
+    await byTestId(alice, "group-error").filter({ hasText: `not_found: No such user: ${typo}.` }).waitFor();
+    assert.equal(await alice.locator("#group-dialog[open]").count(), 1, "the dialog stays open to fix the id");
     await byTestId(alice, "group-members").fill(state.bobId);
     await byTestId(alice, "group-create").click();
     await byTestId(alice, "chat-title").filter({ hasText: "Weekend trip" }).waitFor();

@@ -311,6 +311,17 @@ for (const [transportName, transport] of TRANSPORTS) {
       assert.ok(addSelf.code, `AddMembers by a non-member is refused: ${addSelf.message}`);
       assert.equal(m.messagesOf(id).length, 0, "no push reached the non-member");
 
+      // No ghost members: an id no one signed in with is "no such user" for every way of adding someone.
+      const ghost = `${bob.userId}-typo`;
+      const direct = await refusal(a.invoke("OpenDirect", ghost));
+      t.diagnostic(`OpenDirect to an unknown id → ${direct.message}`);
+      assert.equal(direct.message, `not_found: No such user: ${ghost}.`);
+      const group = await refusal(a.invoke("CreateGroup", { title: "ghosts", memberIds: [bob.userId, ghost] }));
+      assert.equal(group.message, `not_found: No such user: ${ghost}.`, "CreateGroup with an unknown member");
+      const real = await a.invoke("CreateGroup", { title: "real", memberIds: [bob.userId] });
+      const add = await refusal(a.invoke("AddMembers", real.conversationId, [ghost]));
+      assert.equal(add.message, `not_found: No such user: ${ghost}.`, "AddMembers with an unknown id");
+
       // Media are served to members only.
       const form = new FormData();
       form.append("conversationId", id);

@@ -11,13 +11,14 @@ internal sealed partial class ConversationGrain : Grain
             throw ChatException.Invalid($"{Id} is not the direct conversation of {userId} and {peerUserId}.");
         if (State.Exists) return ViewFor(userId);
 
+        var profiles = await LookUpProfilesAsync([peerUserId], creator: userId);
         var now = Now();
         State.Exists = true;
         State.Kind = ConversationKinds.Direct;
         State.Title = "";
         State.CreatedAt = now;
         State.Members = [new MemberState { UserId = userId, JoinedAt = now }, new MemberState { UserId = peerUserId, JoinedAt = now }];
-        await FillDisplayNamesAsync();
+        FillDisplayNames(profiles);
         await _state.WriteStateAsync();
         NotifyChanged(MemberIds);
         return ViewFor(userId);
@@ -33,13 +34,14 @@ internal sealed partial class ConversationGrain : Grain
         var others = CleanIds(memberIds).Where(id => id != ownerId).ToList();
         if (others.Count + 1 > _options.MaxGroupMembers) throw ChatException.Conflict($"A group has at most {_options.MaxGroupMembers} members.");
 
+        var profiles = await LookUpProfilesAsync(others, creator: ownerId);
         var now = Now();
         State.Exists = true;
         State.Kind = ConversationKinds.Group;
         State.Title = title.Trim();
         State.CreatedAt = now;
         State.Members = [new MemberState { UserId = ownerId, Role = MemberRoles.Owner, JoinedAt = now }, .. others.Select(id => new MemberState { UserId = id, JoinedAt = now })];
-        await FillDisplayNamesAsync();
+        FillDisplayNames(profiles);
         await _state.WriteStateAsync();
         NotifyChanged(MemberIds);
         return ViewFor(ownerId);
@@ -51,9 +53,10 @@ internal sealed partial class ConversationGrain : Grain
         var added = CleanIds(userIds).Where(id => FindMember(id) is null).ToList();
         if (added.Count == 0) return ViewFor(actorId);
         if (State.Members.Count + added.Count > _options.MaxGroupMembers) throw ChatException.Conflict($"A group has at most {_options.MaxGroupMembers} members.");
+        var profiles = await LookUpProfilesAsync(added);
         var now = Now();
         State.Members.AddRange(added.Select(id => new MemberState { UserId = id, JoinedAt = now }));
-        await FillDisplayNamesAsync();
+        FillDisplayNames(profiles);
         await _state.WriteStateAsync();
         NotifyChanged(MemberIds);
         return ViewFor(actorId);

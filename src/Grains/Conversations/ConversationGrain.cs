@@ -86,12 +86,33 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
 
     private IUserGrain User(string userId) => GrainFactory.GetGrain<IUserGrain>(userId);
 
-    /// <summary>Looks up the display names of members that have none yet (GetProfile interleaves, so no call cycle can block).</summary>
-    private async Task FillDisplayNamesAsync()
+    /// <summary>
+    /// Asks the profiles of the users about to join, of the creator and of members still without a display name (one
+    /// call each; FindProfile interleaves, so no call cycle can block), and refuses the change when a joining user has
+    /// none. Runs before any state changes, so a refusal leaves nothing behind.
+    /// </summary>
+    private async Task<Dictionary<string, UserProfile?>> LookUpProfilesAsync(IReadOnlyCollection<string> joining, string? creator = null)
     {
-        var missing = State.Members.Where(m => m.DisplayName is null).ToList();
-        var profiles = await Task.WhenAll(missing.Select(m => User(m.UserId).GetProfile()));
-        for (var i = 0; i < missing.Count; i++) missing[i].DisplayName = profiles[i].DisplayName;
+        var ids = joining
+            .Concat(creator is null ? [] : [creator])
+            .Concat(State.Members.Where(m => m.DisplayName is null).Select(m => m.UserId))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var found = await Task.WhenAll(ids.Select(id => User(id).FindProfile()));
+        var profiles = ids.Zip(found).ToDictionary(pair => pair.First, pair => pair.Second, StringComparer.Ordinal);
+        var unknown = joining.Where(id => profiles[id] is null).ToList();
+        if (unknown.Count > 0) throw ChatException.NotFound(UnknownUsers.Describe(unknown));
+        return profiles;
+    }
+
+    /// <summary>
+    /// Names members that have none yet. Only the creator (who holds a token, so got a profile at sign-in) or a member
+    /// who joined before users were checked can lack a profile; they show their id, which is what views did before.
+    /// </summary>
+    private void FillDisplayNames(Dictionary<string, UserProfile?> profiles)
+    {
+        foreach (var member in State.Members.Where(m => m.DisplayName is null))
+            member.DisplayName = profiles.GetValueOrDefault(member.UserId)?.DisplayName ?? member.UserId;
     }
 
     private IEnumerable<string> MemberIds => State.Members.Select(m => m.UserId);

@@ -42,6 +42,9 @@ internal sealed partial class UserGrain : Grain, IUserGrain
 
     public Task<UserProfile> GetProfile() => Task.FromResult(Profile());
 
+    // Every sign-in path stores a profile through SetProfile, so a grain without one is an id nobody created.
+    public Task<UserProfile?> FindProfile() => Task.FromResult(State.Role is null && State.DisplayName is null ? null : Profile());
+
     public async Task<UserProfile> SetProfile(string displayName, string? avatarUrl, string role)
     {
         if (string.IsNullOrWhiteSpace(displayName) || displayName.Length > MaxDisplayNameLength)

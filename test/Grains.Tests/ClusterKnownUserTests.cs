@@ -1,0 +1,44 @@
+using Im.Orleans.Grains.Hosting;
+using Im.Orleans.Grains.Options;
+using Im.Orleans.Hosting;
+using Im.Orleans.TestKit.Cluster;
+using Im.Orleans.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Im.Orleans.Grains.Tests;
+
+/// <summary>The unknown-user check across processes: a null profile and the not_found refusal survive serialization.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ClusterKnownUserTests(PostgresServer postgres)
+{
+    [Fact]
+    public async Task FindProfile_null_and_the_not_found_refusal_cross_the_wire()
+    {
+        var database = await postgres.CreateDatabaseAsync($"known_{Guid.NewGuid():N}"[..24]);
+        await using var cluster = await TestCluster.StartAsync(new TestClusterOptions
+        {
+            InitialSilos = 2,
+            ConnectionString = database,
+            ConfigureSilo = silo =>
+            {
+                silo.AddChatGrains();
+                silo.Services.PostConfigure<MessageStoreOptions>(o => o.PostgresConnectionString = database);
+                silo.AddApplicationPart(typeof(IUserGrain).Assembly).AddApplicationPart(typeof(ChatGrainsHostingExtensions).Assembly);
+            },
+            ConfigureClient = client => client.AddJsonTypeInfoResolver(ChatJsonContext.Default).AddApplicationPart(typeof(IUserGrain).Assembly),
+        });
+        var grains = cluster.GrainFactory;
+
+        Assert.Null(await grains.GetGrain<IUserGrain>("nobody").FindProfile());
+        await grains.GetGrain<IUserGrain>("alice").SetProfile("Alice", null, "user");
+        Assert.Equal(new UserProfile("alice", "Alice", null, "user"), await grains.GetGrain<IUserGrain>("alice").FindProfile());
+
+        // Several unknown peers so some user grains live on the other silo than their conversation.
+        foreach (var peer in Enumerable.Range(0, 4).Select(i => $"ghost{i}"))
+        {
+            var refused = await Assert.ThrowsAsync<ChatException>(() => grains.GetGrain<IConversationGrain>(ConversationIds.Direct("alice", peer)).OpenDirect("alice", peer));
+            Assert.Equal((ErrorCodes.NotFound, $"No such user: {peer}."), (refused.Code, refused.Message));
+        }
+    }
+}
