@@ -1,0 +1,13 @@
+// Protocol error codes and the user-facing text of hub and HTTP errors.
+
+/** The protocol error code of a hub or HTTP error (forbidden, invalid, not_found, rate_limited, conflict). */
+export function errorCode(error) {
+  const m = /(?:^|HubException: |\b)(forbidden|invalid|not_found|rate_limited|conflict|internal|unavailable):/.exec(String(error?.message || error));
+  return m ? m[1] : null;
+}
+
+export function errorText(error) {
+  const text = String(error?.message || error);
+  const at = text.search(/(forbidden|invalid|not_found|rate_limited|conflict|internal|unavailable|unauthorized):/);
+  return at >= 0 ? text.slice(at) : text;
+}

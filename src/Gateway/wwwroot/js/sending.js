@@ -1,0 +1,91 @@
+// Sending: pending messages, delivery with the 'unavailable' resend, and file uploads.
+
+import { state } from "./state.js";
+import { uploadFile } from "./api.js";
+import { toast } from "./dom.js";
+import { errorCode, errorText } from "./errors.js";
+import { render } from "./render.js";
+import { scheduleSync } from "./sync.js";
+import { markRead } from "./conversations.js";
+
+const UNAVAILABLE_RESEND_DELAYS_MS = [250, 1000, 2000, 4000]; // then the message shows as failed, with Retry
+
+function newClientMsgId() {
+  if (window.crypto?.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export async function send({ conversationId, kind, text = null, attachment = null, localUrl = null }) {
+  const clientMsgId = newClientMsgId();
+  state.store.addPending({ clientMsgId, conversationId, kind, text, attachment, localUrl });
+  render({ scrollToEnd: true });
+  await deliver(clientMsgId);
+}
+
+/** Sends (or resends: same clientMsgId, so the server stores it once) a pending message. */
+export async function deliver(clientMsgId) {
+  const p = state.store.pending.get(clientMsgId);
+  if (!p) return;
+  p.state = "sending";
+  p.retryOnReconnect = false;
+  render();
+  try {
+    const ack = await invokeSend(p, clientMsgId);
+    // Usually the "message" push arrived first; if not, the ack holds everything needed to show it.
+    state.store.addMessage({
+      conversationId: p.conversationId, seq: ack.seq, messageId: ack.messageId, clientMsgId, senderId: state.store.me,
+      kind: p.kind, text: p.text, attachment: p.attachment, sentAt: ack.sentAt, recalled: false,
+    }, { fromView: true });
+    state.store.pending.delete(clientMsgId);
+    if (state.store.hasGap(p.conversationId)) scheduleSync();
+    if (p.conversationId === state.activeId) markRead(state.activeId);
+  } catch (error) {
+    const code = errorCode(error);
+    state.store.failPending(clientMsgId, errorText(error));
+    const entry = state.store.pending.get(clientMsgId);
+    if (entry) entry.retryOnReconnect = !code; // connection trouble: resend when back; a refusal stays refused
+    if (code) toast(errorText(error), true);
+  }
+  render({ scrollToEnd: true });
+}
+
+/**
+ * Send, resent by itself while the server answers "unavailable" (a silo failing over, a busy database): the same
+ * clientMsgId makes every resend store the message at most once, so the user sees "sending" for a few seconds
+ * instead of a failed message to retry by hand.
+ */
+async function invokeSend(p, clientMsgId) {
+  const args = { conversationId: p.conversationId, clientMsgId, kind: p.kind, text: p.text || null, attachmentId: p.attachment?.id || null };
+  for (const delay of [...UNAVAILABLE_RESEND_DELAYS_MS, null]) {
+    try {
+      return await state.connection.invoke("Send", args);
+    } catch (error) {
+      if (delay === null || errorCode(error) !== "unavailable" || state.stopping) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+export async function sendFiles(files) {
+  const id = state.activeId;
+  for (const file of files) {
+    if (!id) return;
+    const kind = file.type.startsWith("image/") ? "image" : file.type.startsWith("video/") ? "video" : file.type.startsWith("audio/") ? "voice" : "file";
+    const clientMsgId = newClientMsgId();
+    const localUrl = kind === "image" ? URL.createObjectURL(file) : null;
+    state.store.addPending({ clientMsgId, conversationId: id, kind, text: null, attachment: { fileName: file.name, size: file.size, contentType: file.type }, localUrl, state: "uploading" });
+    render({ scrollToEnd: true });
+    try {
+      const attachment = await uploadFile(state.session.token, file, id);
+      const p = state.store.pending.get(clientMsgId);
+      p.attachment = attachment;
+      if (attachment.kind) p.kind = attachment.kind; // the kind the server says the file fits
+      await deliver(clientMsgId);
+    } catch (error) {
+      state.store.failPending(clientMsgId, errorText(error));
+      toast(`Upload failed: ${errorText(error)}`, true);
+      render();
+    }
+  }
+}

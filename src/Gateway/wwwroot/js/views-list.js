@@ -1,0 +1,63 @@
+// The conversation list and the user-id suggestions of the "chat with" box.
+
+import { state } from "./state.js";
+import { $, el, fillAvatar, formatListTime } from "./dom.js";
+import { openConversation } from "./conversations.js";
+
+function preview(message) {
+  if (!message) return "";
+  if (message.recalled) return "Message recalled";
+  const who = message.senderId === state.store.me ? "You: " : "";
+  switch (message.kind) {
+    case "text": return who + (message.text || "");
+    case "image": return who + "📷 Photo";
+    case "file": return who + "📎 " + (message.attachment?.fileName || "File");
+    case "voice": return who + "🎤 Voice message";
+    case "video": return who + "🎬 Video";
+    case "system": return message.text || "";
+    default: return who + (message.text || message.kind);
+  }
+}
+
+export function renderList() {
+  const list = $("conv-list");
+  const conversations = state.store.sortedConversations();
+  $("empty-list").hidden = conversations.length > 0;
+  const total = state.store.totalUnread();
+  const totalBadge = $("total-unread");
+  totalBadge.hidden = total <= 0;
+  totalBadge.textContent = total > 99 ? "99+" : String(total);
+  document.title = total > 0 ? `(${total}) Im.Orleans chat` : "Im.Orleans chat";
+
+  const items = conversations.map((view) => {
+    const id = view.conversationId;
+    const title = state.store.titleOf(view);
+    const peer = state.store.peerOf(view);
+    const avatar = el("div", { class: "avatar" });
+    fillAvatar(avatar, title, peer || id, peer ? state.store.presence.get(peer)?.status : undefined);
+    const unread = Math.max(0, view.unread || 0);
+    return el("li", {
+      class: `conv-item${id === state.activeId ? " active" : ""}${unread ? " has-unread" : ""}`,
+      testid: "conv-item", dataset: { conversationId: id, kind: view.kind, unread: String(unread) },
+      onclick: () => openConversation(id),
+    },
+    avatar,
+    el("div", { class: "conv-main" },
+      el("div", { class: "conv-top" },
+        el("span", { class: "conv-title", testid: "conv-title", text: title }),
+        el("span", { class: "conv-time", text: view.lastMessage ? formatListTime(view.lastMessage.sentAt) : "" })),
+      el("div", { class: "conv-bottom" },
+        el("span", { class: "conv-last", testid: "conv-last", text: preview(view.lastMessage) || (view.kind === "group" ? `${(view.members || []).length} members` : "No messages yet") }),
+        unread ? el("span", { class: "badge", testid: "conv-unread", text: unread > 99 ? "99+" : String(unread) }) : null)));
+  });
+  list.replaceChildren(...items);
+}
+
+/** Everyone the user shares a conversation with, as suggestions for the "chat with user id" box. */
+export function renderKnownUsers() {
+  const ids = new Set();
+  for (const view of state.store.conversations.values()) for (const m of view.members || []) if (m.userId !== state.store.me) ids.add(m.userId);
+  const list = $("known-users");
+  if (list.childElementCount === ids.size && [...list.children].every((o) => ids.has(o.value))) return;
+  list.replaceChildren(...[...ids].sort().map((id) => el("option", { value: id, label: state.store.nameOf(id) !== id ? state.store.nameOf(id) : undefined })));
+}
