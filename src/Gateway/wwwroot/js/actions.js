@@ -34,8 +34,11 @@ export async function openDirect(event) {
 }
 
 let groupMode = "create";
+let groupTarget = null; // the conversation an "add members" dialog was opened for
 export function openGroupDialog(mode) {
   groupMode = mode;
+  // The dialog names this conversation; a focus push from another window may switch the active one meanwhile.
+  groupTarget = state.activeId;
   const form = $("group-form");
   form.reset();
   $("group-error").textContent = "";
@@ -59,7 +62,7 @@ export async function submitGroup(event) {
       view = await state.connection.invoke("CreateGroup", { title, memberIds: ids });
     } else {
       if (!ids.length) { $("group-error").textContent = "Enter at least one user id."; return; }
-      view = await state.connection.invoke("AddMembers", state.activeId, ids);
+      view = await state.connection.invoke("AddMembers", groupTarget, ids);
     }
     state.store.upsertConversation(view);
     $("group-dialog").close();

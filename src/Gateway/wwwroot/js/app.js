@@ -61,7 +61,7 @@ function wire() {
     if (event.key === "im.auth" && (event.newValue === null || JSON.parse(event.newValue || "{}").userId !== state.session?.userId)) location.reload();
     if (state.store && state.session && event.key === receiptsKey()) { loadReceipts(); render(); }
   });
-  setInterval(() => { if (state.store && state.activeId) render(); }, 30000); // recall buttons expire, "last seen" ages
+  setInterval(() => { if (state.store) render(); }, 30000); // recall buttons expire, "last seen" and list times age
 }
 
 // Test hooks (read-only views of the client's state for the browser tests).

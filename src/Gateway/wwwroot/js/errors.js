@@ -1,8 +1,8 @@
 // Protocol error codes and the user-facing text of hub and HTTP errors.
 
-/** The protocol error code of a hub or HTTP error (forbidden, invalid, not_found, rate_limited, conflict). */
+/** The protocol error code of a hub or HTTP error (forbidden, invalid, not_found, rate_limited, conflict, …), or null for connection trouble. */
 export function errorCode(error) {
-  const m = /(?:^|HubException: |\b)(forbidden|invalid|not_found|rate_limited|conflict|internal|unavailable):/.exec(String(error?.message || error));
+  const m = /(?:^|HubException: |\b)(forbidden|invalid|not_found|rate_limited|conflict|internal|unavailable|unauthorized):/.exec(String(error?.message || error));
   return m ? m[1] : null;
 }
 

@@ -69,8 +69,8 @@ async function invokeSend(p, clientMsgId) {
 
 export async function sendFiles(files) {
   const id = state.activeId;
+  if (!id) return;
   for (const file of files) {
-    if (!id) return;
     const kind = file.type.startsWith("image/") ? "image" : file.type.startsWith("video/") ? "video" : file.type.startsWith("audio/") ? "voice" : "file";
     const clientMsgId = newClientMsgId();
     const localUrl = kind === "image" ? URL.createObjectURL(file) : null;
@@ -83,6 +83,7 @@ export async function sendFiles(files) {
       if (attachment.kind) p.kind = attachment.kind; // the kind the server says the file fits
       await deliver(clientMsgId);
     } catch (error) {
+      if (!state.store) return; // signed out while uploading: nothing left to show it in
       state.store.failPending(clientMsgId, errorText(error));
       toast(`Upload failed: ${errorText(error)}`, true);
       render();
