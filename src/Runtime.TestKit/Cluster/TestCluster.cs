@@ -45,6 +45,8 @@ public sealed class TestCluster : IAsyncDisposable
             for (var i = 0; i < options.InitialSilos; i++) await cluster.StartSiloAsync();
             cluster.Client = await cluster.StartNodeAsync("client", NodeRole.Gateway);
             await cluster.WaitForActiveSilosAsync(options.InitialSilos);
+            // The client joins last; a silo that has not refreshed since would not know it yet.
+            await cluster.WaitForStatusAsync(cluster.Client.NodeId, SiloStatus.Active);
             return cluster;
         }
         catch
@@ -62,11 +64,12 @@ public sealed class TestCluster : IAsyncDisposable
         return silo;
     }
 
-    /// <summary>Starts another client (a second gateway), e.g. to kill it while the first one watches.</summary>
+    /// <summary>Starts another client (a second gateway), e.g. to kill it while the first one watches; returns once every silo and the first client see it.</summary>
     public async Task<TestClusterNode> StartClientAsync()
     {
         var client = await StartNodeAsync($"client{_extraClients.Count + 2}", NodeRole.Gateway);
         _extraClients.Add(client);
+        await WaitForStatusAsync(client.NodeId, SiloStatus.Active);
         return client;
     }
 

@@ -39,8 +39,10 @@ export function renderChat({ scrollToEnd = false } = {}) {
 
 const messageNodes = new Map(); // key -> { sig, node }
 
+// Names belong in the signature: a sender's or reader's display name often arrives after the message was drawn.
 function messageSignature(m, readers, extra) {
-  return JSON.stringify([m.seq, m.recalled, m.text, m.attachment?.id, readers, extra]);
+  const names = [m.senderId, ...readers].map((u) => state.store.nameOf(u));
+  return JSON.stringify([m.seq, m.recalled, m.text, m.attachment?.id, readers, names, extra]);
 }
 
 let tailShownFor = null; // the conversation whose newest page renderMessages last drew

@@ -58,6 +58,7 @@ export function renderKnownUsers() {
   const ids = new Set();
   for (const view of state.store.conversations.values()) for (const m of view.members || []) if (m.userId !== state.store.me) ids.add(m.userId);
   const list = $("known-users");
-  if (list.childElementCount === ids.size && [...list.children].every((o) => ids.has(o.value))) return;
-  list.replaceChildren(...[...ids].sort().map((id) => el("option", { value: id, label: state.store.nameOf(id) !== id ? state.store.nameOf(id) : undefined })));
+  const labelOf = (id) => (state.store.nameOf(id) !== id ? state.store.nameOf(id) : "");
+  if (list.childElementCount === ids.size && [...list.children].every((o) => ids.has(o.value) && o.label === labelOf(o.value))) return;
+  list.replaceChildren(...[...ids].sort().map((id) => el("option", { value: id, label: labelOf(id) || undefined })));
 }
