@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { repoRoot } from "./gateway.js";
+import { repoRoot } from "./paths.js";
 import { sleep } from "./chat.js";
 import { removeAtExit, startProcess } from "./processes.js";
 

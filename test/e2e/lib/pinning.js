@@ -61,7 +61,7 @@ export async function servedBy(cluster, cookie, { fresh = false } = {}) {
   const response = await fetch(`${cluster.url}/health/ready`, { headers });
   await response.text();
   const set = response.headers.getSetCookie?.() ?? [];
-  return /im_gw=([\w-]+)/.exec(set.join(";"))?.[1] ?? null;
+  return new RegExp(`${AFFINITY_COOKIE}=([\\w-]+)`).exec(set.join(";"))?.[1] ?? null;
 }
 
 /** servedBy for `count` requests pinned to `gateway`, each on a fresh connection so they spread over nginx's workers. */

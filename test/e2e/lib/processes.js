@@ -1,20 +1,20 @@
-// Child processes of the cluster tests (silos, nginx): each in its own process group, so SIGKILL takes the whole node
-// down as a crash would, logging to test/e2e/artifacts/logs/, and killed at exit with the temporary directories
-// registered here removed, whatever happens to the test run.
+// Child processes of the e2e tests (gateways, silos, nginx): each in its own process group, so SIGKILL takes the whole
+// node down as a crash would (and reaches `dotnet run`'s child too), logging to test/e2e/artifacts/logs/, and killed
+// at exit with the temporary directories registered here removed, whatever happens to the test run.
 import { spawn } from "node:child_process";
 import { closeSync, createWriteStream, openSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { artifactsDir, repoRoot } from "./gateway.js";
-import { sleep } from "./chat.js";
+import { artifactsDir, repoRoot } from "./paths.js";
 
-const running = new Set(); // processes started here (silos, nginx); gateways are tracked by gateway.js
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const running = new Set();
 let serial = 0;
 
 /** Starts a child process in its own process group, logs it, waits until readyUrl answers 200 (when given). */
-export async function startProcess({ name, file, args, cwd = repoRoot, env = {}, readyUrl, startTimeoutMs = 90_000, stdioToFile = false }) {
+export async function startProcess({ name, file, args, cwd = repoRoot, env = {}, readyUrl, startTimeoutMs = 90_000, stdioToFile = false, how = "" }) {
   mkdirSync(path.join(artifactsDir, "logs"), { recursive: true });
   const logPath = path.join(artifactsDir, "logs", `${name}-${process.pid}-${++serial}.log`);
-  writeFileSync(logPath, `$ ${file} ${args.join(" ")}\n(cwd ${cwd})\n`);
+  writeFileSync(logPath, `$ ${file} ${args.join(" ")}\n(cwd ${cwd}${how ? `, via ${how}` : ""})\n`);
   // stdioToFile: the log file itself is the child's stdout/stderr (nginx opens /dev/stdout, which fails on a socket).
   const fd = stdioToFile ? openSync(logPath, "a") : null;
   const log = stdioToFile ? { write() {}, end() {} } : createWriteStream(logPath, { flags: "a" });
@@ -86,4 +86,9 @@ process.on("exit", () => {
 /** Registers `dir` for removal at exit, so a run that fails midway leaves no temporary directory behind. */
 export function removeAtExit(dir) {
   tempDirs.add(dir);
+}
+
+// Ctrl-C or a runner's SIGTERM still ends in the exit handler above.
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => process.exit(130));
 }
