@@ -16,6 +16,7 @@ namespace Im.Orleans.TestKit.Cluster;
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
+    private const int MinThreadsPerNode = 8;
     private readonly TestClusterOptions _options;
     private readonly InMemoryMembershipTable? _sharedTable;
     private readonly List<TestClusterNode> _silos = [];
@@ -39,6 +40,10 @@ public sealed class TestCluster : IAsyncDisposable
     public static async Task<TestCluster> StartAsync(TestClusterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // Every node of the cluster shares this process's thread pool, which grows slowly once busy; starting several
+        // hosts at once on a loaded machine could then hold heartbeats back long enough to look like deaths.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, MinThreadsPerNode * (options.InitialSilos + 1)), io);
         var cluster = new TestCluster(options);
         try
         {

@@ -19,7 +19,7 @@ public sealed class TestClusterOptions
 
     public TimeSpan RefreshPeriod { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    public TimeSpan DeathTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan DeathTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(15);
 

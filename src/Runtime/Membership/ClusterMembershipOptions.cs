@@ -14,8 +14,16 @@ public sealed class ClusterMembershipOptions
     /// <summary>
     /// A node whose last heartbeat is older than this, by the database clock (node clocks may disagree), is declared
     /// dead by whichever node notices first. Keep it several heartbeat periods long so a slow write is not a death.
+    /// The last two fifths are a confirmation: a node silent for the first three fifths is only suspected, and a
+    /// heartbeat clears that, so a pause of the database or of every node does not kill nodes that are alive.
     /// </summary>
     public TimeSpan DeathTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Silence after which a node is suspected (the first three fifths of <see cref="DeathTimeout"/>).</summary>
+    internal TimeSpan SuspectAfter => DeathTimeout - ConfirmAfter;
+
+    /// <summary>How long a suspicion must stand, with no heartbeat, before the node is declared dead.</summary>
+    internal TimeSpan ConfirmAfter => DeathTimeout * 2 / 5;
 
     /// <summary>Dead rows whose last heartbeat is older than this are deleted.</summary>
     public TimeSpan DeadRowRetention { get; set; } = TimeSpan.FromHours(1);

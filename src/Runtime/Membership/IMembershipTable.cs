@@ -23,8 +23,12 @@ internal interface IMembershipTable
     /// <summary>Records that the node is alive now; false when its row is Dead or gone, i.e. it was declared dead.</summary>
     Task<bool> HeartbeatAsync(string nodeId, CancellationToken ct);
 
-    /// <summary>Marks Dead (bumping the version) every live row whose last heartbeat is older than <paramref name="timeout"/>; returns how many.</summary>
-    Task<int> DeclareSilentDeadAsync(TimeSpan timeout, CancellationToken ct);
+    /// <summary>
+    /// Suspects every live row whose last heartbeat is older than <paramref name="suspectAfter"/>, and marks Dead
+    /// (bumping the version) those already suspected for <paramref name="confirmAfter"/>; a heartbeat clears suspicion.
+    /// Returns how many rows became Dead.
+    /// </summary>
+    Task<int> DeclareSilentDeadAsync(TimeSpan suspectAfter, TimeSpan confirmAfter, CancellationToken ct);
 
     /// <summary>Deletes Dead rows whose last heartbeat is older than <paramref name="age"/>; returns how many.</summary>
     Task<int> DeleteDeadOlderThanAsync(TimeSpan age, CancellationToken ct);

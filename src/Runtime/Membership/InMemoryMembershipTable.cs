@@ -9,6 +9,7 @@ namespace Im.Orleans.Membership;
 internal sealed class InMemoryMembershipTable(TimeProvider clock) : IMembershipTable
 {
     private readonly Dictionary<string, MembershipEntry> _rows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _suspectedSince = new(StringComparer.Ordinal);
 
     public Task InitializeAsync(CancellationToken ct) => Task.CompletedTask;
 
@@ -49,18 +50,28 @@ internal sealed class InMemoryMembershipTable(TimeProvider clock) : IMembershipT
         {
             if (!_rows.TryGetValue(nodeId, out var row) || row.Status == SiloStatus.Dead) return Task.FromResult(false);
             _rows[nodeId] = row with { IAmAliveAt = clock.GetUtcNow() };
+            _suspectedSince.Remove(nodeId);
             return Task.FromResult(true);
         }
     }
 
-    public Task<int> DeclareSilentDeadAsync(TimeSpan timeout, CancellationToken ct)
+    public Task<int> DeclareSilentDeadAsync(TimeSpan suspectAfter, TimeSpan confirmAfter, CancellationToken ct)
     {
         lock (_rows)
         {
-            var cutoff = clock.GetUtcNow() - timeout;
-            var silent = _rows.Values.Where(r => r.Status != SiloStatus.Dead && r.IAmAliveAt < cutoff).ToArray();
-            foreach (var row in silent) _rows[row.NodeId] = row with { Status = SiloStatus.Dead, Version = row.Version + 1 };
-            return Task.FromResult(silent.Length);
+            var now = clock.GetUtcNow();
+            var declared = 0;
+            foreach (var row in _rows.Values.Where(r => r.Status != SiloStatus.Dead && r.IAmAliveAt < now - suspectAfter).ToArray())
+            {
+                if (!_suspectedSince.TryGetValue(row.NodeId, out var since)) _suspectedSince[row.NodeId] = now;
+                else if (since <= now - confirmAfter)
+                {
+                    _rows[row.NodeId] = row with { Status = SiloStatus.Dead, Version = row.Version + 1 };
+                    declared++;
+                }
+            }
+
+            return Task.FromResult(declared);
         }
     }
 

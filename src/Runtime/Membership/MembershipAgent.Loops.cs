@@ -128,7 +128,7 @@ internal sealed partial class MembershipAgent
         {
             if (declareSilentDead)
             {
-                var declared = await _table.DeclareSilentDeadAsync(_options.DeathTimeout, ct).ConfigureAwait(false);
+                var declared = await _table.DeclareSilentDeadAsync(_options.SuspectAfter, _options.ConfirmAfter, ct).ConfigureAwait(false);
                 if (declared > 0) _logger.LogWarning("Node {NodeId} declared {Count} silent node(s) dead (no heartbeat for {Timeout})", _local.NodeId, declared, _options.DeathTimeout);
             }
 

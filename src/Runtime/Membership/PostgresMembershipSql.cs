@@ -20,6 +20,7 @@ internal static class PostgresMembershipSql
             version     integer     NOT NULL,
             PRIMARY KEY (cluster_id, node_id)
         );
+        ALTER TABLE im_membership ADD COLUMN IF NOT EXISTS suspected_since timestamptz;
         """;
 
     public const string ReadAll = """
@@ -42,18 +43,28 @@ internal static class PostgresMembershipSql
         WHERE cluster_id = $1 AND node_id = $2 AND version = $4 AND status <> 6
         """;
 
-    // $2 node_id. Touching a Dead row would hide from the node that it was declared dead.
+    // $2 node_id. Touching a Dead row would hide from the node that it was declared dead. A heartbeat clears suspicion.
     public const string Heartbeat = """
         UPDATE im_membership
-        SET i_am_alive = now()
+        SET i_am_alive = now(), suspected_since = NULL
         WHERE cluster_id = $1 AND node_id = $2 AND status <> 6
         """;
 
-    // $2 timeout. One statement, so two nodes declaring at once bump each row once; the database clock decides.
+    // $2 suspect after (silence), $3 confirm after (suspicion). A row silent longer than $2 is first only suspected;
+    // it is declared Dead by a later call once it has been suspected for $3 and is still silent. A freshly written
+    // suspicion never kills, so after a pause of the database or of the nodes, when every heartbeat is old, the nodes
+    // get $3 to heartbeat (and clear it) before anyone is declared dead. One statement, so two nodes declaring at once
+    // bump each row once; the database clock decides. Answers how many rows became Dead.
     public const string DeclareSilentDead = """
-        UPDATE im_membership
-        SET status = 6, version = version + 1
-        WHERE cluster_id = $1 AND status <> 6 AND i_am_alive < now() - $2
+        WITH changed AS (
+            UPDATE im_membership
+            SET status = CASE WHEN suspected_since <= now() - $3 THEN 6 ELSE status END,
+                version = CASE WHEN suspected_since <= now() - $3 THEN version + 1 ELSE version END,
+                suspected_since = COALESCE(suspected_since, now())
+            WHERE cluster_id = $1 AND status <> 6 AND i_am_alive < now() - $2
+            RETURNING status
+        )
+        SELECT count(*) FROM changed WHERE status = 6
         """;
 
     // $2 age.

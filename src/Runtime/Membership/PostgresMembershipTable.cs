@@ -93,8 +93,13 @@ internal sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposab
         return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
     }
 
-    public Task<int> DeclareSilentDeadAsync(TimeSpan timeout, CancellationToken ct) =>
-        ExecuteWithIntervalAsync(PostgresMembershipSql.DeclareSilentDead, timeout, ct);
+    public async Task<int> DeclareSilentDeadAsync(TimeSpan suspectAfter, TimeSpan confirmAfter, CancellationToken ct)
+    {
+        await using var command = CreateCommand(PostgresMembershipSql.DeclareSilentDead);
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = suspectAfter });
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = confirmAfter });
+        return (int)(long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
 
     public Task<int> DeleteDeadOlderThanAsync(TimeSpan age, CancellationToken ct) =>
         ExecuteWithIntervalAsync(PostgresMembershipSql.DeleteDeadOlderThan, age, ct);

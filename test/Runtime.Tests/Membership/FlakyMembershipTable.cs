@@ -29,7 +29,8 @@ internal sealed class FlakyMembershipTable(IMembershipTable inner) : IMembership
 
     public Task<bool> HeartbeatAsync(string nodeId, CancellationToken ct) => Pass(() => inner.HeartbeatAsync(nodeId, ct));
 
-    public Task<int> DeclareSilentDeadAsync(TimeSpan timeout, CancellationToken ct) => Pass(() => inner.DeclareSilentDeadAsync(timeout, ct));
+    public Task<int> DeclareSilentDeadAsync(TimeSpan suspectAfter, TimeSpan confirmAfter, CancellationToken ct) =>
+        Pass(() => inner.DeclareSilentDeadAsync(suspectAfter, confirmAfter, ct));
 
     public Task<int> DeleteDeadOlderThanAsync(TimeSpan age, CancellationToken ct) => Pass(() => inner.DeleteDeadOlderThanAsync(age, ct));
 

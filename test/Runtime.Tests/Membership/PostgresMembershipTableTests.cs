@@ -76,8 +76,9 @@ public sealed class PostgresMembershipTableTests(PostgresServer postgres)
         await table.TryUpdateStatusAsync("already-dead", SiloStatus.Dead, 1, default);
         await db.ExecuteAsync("UPDATE im_membership SET i_am_alive = now() - interval '10 minutes' WHERE node_id <> 'alive'");
 
-        Assert.Equal(2, await table.DeclareSilentDeadAsync(TimeSpan.FromMinutes(1), default));
-        Assert.Equal(0, await table.DeclareSilentDeadAsync(TimeSpan.FromMinutes(1), default));
+        Assert.Equal(0, await table.DeclareSilentDeadAsync(TimeSpan.FromMinutes(1), TimeSpan.Zero, default)); // suspected
+        Assert.Equal(2, await table.DeclareSilentDeadAsync(TimeSpan.FromMinutes(1), TimeSpan.Zero, default));
+        Assert.Equal(0, await table.DeclareSilentDeadAsync(TimeSpan.FromMinutes(1), TimeSpan.Zero, default));
 
         var rows = (await table.ReadAllAsync(default)).ToDictionary(r => r.NodeId);
         Assert.Equal((SiloStatus.Active, 2), (rows["alive"].Status, rows["alive"].Version));
@@ -88,6 +89,30 @@ public sealed class PostgresMembershipTableTests(PostgresServer postgres)
         Assert.Equal(0, await table.DeleteDeadOlderThanAsync(TimeSpan.FromHours(1), default));
         Assert.Equal(3, await table.DeleteDeadOlderThanAsync(TimeSpan.FromMinutes(5), default));
         Assert.Equal(["alive"], (await table.ReadAllAsync(default)).Select(r => r.NodeId));
+    }
+
+    [Fact]
+    public async Task After_a_pause_silent_rows_are_only_suspected_and_a_heartbeat_clears_that()
+    {
+        await using var db = await OpenAsync("mem_suspect");
+        var table = db.Table("c1");
+        foreach (var id in new[] { "paused", "crashed" })
+        {
+            await table.InsertAsync(Entry(id), default);
+            await table.TryUpdateStatusAsync(id, SiloStatus.Active, 1, default);
+        }
+        // Every heartbeat is old, as when the database or every node was paused for ten minutes.
+        await db.ExecuteAsync("UPDATE im_membership SET i_am_alive = now() - interval '10 minutes'");
+
+        Assert.Equal(0, await table.DeclareSilentDeadAsync(TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), default));
+        Assert.Equal(0, await table.DeclareSilentDeadAsync(TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), default));
+        Assert.True(await table.HeartbeatAsync("paused", default));
+        await db.ExecuteAsync("UPDATE im_membership SET suspected_since = suspected_since - interval '2 hours'");
+
+        Assert.Equal(1, await table.DeclareSilentDeadAsync(TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), default));
+        var rows = (await table.ReadAllAsync(default)).ToDictionary(r => r.NodeId);
+        Assert.Equal((SiloStatus.Active, 2), (rows["paused"].Status, rows["paused"].Version));
+        Assert.Equal((SiloStatus.Dead, 3), (rows["crashed"].Status, rows["crashed"].Version));
     }
 
     [Fact]
@@ -102,11 +127,13 @@ public sealed class PostgresMembershipTableTests(PostgresServer postgres)
         await db.ExecuteAsync("UPDATE im_membership SET i_am_alive = now() - interval '10 minutes' WHERE cluster_id = 'two'");
 
         Assert.True(await one.TryUpdateStatusAsync("n1", SiloStatus.Active, 1, default));
-        Assert.Equal(0, await one.DeclareSilentDeadAsync(TimeSpan.FromMinutes(1), default));
+        Assert.Equal(0, await one.DeclareSilentDeadAsync(TimeSpan.FromMinutes(1), TimeSpan.Zero, default));
+        Assert.Equal(0, await one.DeclareSilentDeadAsync(TimeSpan.FromMinutes(1), TimeSpan.Zero, default));
         Assert.False(await one.HeartbeatAsync("n2", default));
         Assert.Equal(["n1"], (await one.ReadAllAsync(default)).Select(r => r.NodeId));
 
-        Assert.Equal(2, await two.DeclareSilentDeadAsync(TimeSpan.FromMinutes(1), default));
+        Assert.Equal(0, await two.DeclareSilentDeadAsync(TimeSpan.FromMinutes(1), TimeSpan.Zero, default));
+        Assert.Equal(2, await two.DeclareSilentDeadAsync(TimeSpan.FromMinutes(1), TimeSpan.Zero, default));
         Assert.Equal(SiloStatus.Active, Assert.Single(await one.ReadAllAsync(default)).Status);
         Assert.Equal(2, await two.DeleteDeadOlderThanAsync(TimeSpan.FromMinutes(5), default));
         Assert.Single(await one.ReadAllAsync(default));
