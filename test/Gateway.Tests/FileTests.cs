@@ -107,15 +107,6 @@ public sealed class FileTests(GatewayFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
-    private Task<HttpResponseMessage> UploadAsync(string token, string conversationId, byte[] bytes, string contentType, string fileName)
-    {
-        var form = new MultipartFormDataContent();
-        var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        form.Add(content, "file", fileName);
-        form.Add(new StringContent(conversationId), "conversationId");
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/files") { Content = form };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return Server.Http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> UploadAsync(string token, string conversationId, byte[] bytes, string contentType, string fileName) =>
+        FileUpload.SendAsync(Server, token, conversationId, bytes, contentType, fileName);
 }

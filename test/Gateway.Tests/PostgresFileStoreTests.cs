@@ -70,7 +70,7 @@ public sealed class PostgresFileStoreTests : IClassFixture<PostgresServer>
             await using var _ = aliceHub;
             await using var __ = bobHub;
             var conversationId = (await aliceHub.InvokeAsync("OpenDirect", bob.UserId)).Str("conversationId");
-            var upload = await UploadAsync(first, alice.Token, conversationId, bytes, "application/pdf", "notes.pdf");
+            var upload = await FileUpload.SendAsync(first, alice.Token, conversationId, bytes, "application/pdf", "notes.pdf");
             Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
             url = (await upload.Content.ReadFromJsonAsync<JsonElement>()).Str("url");
             memberToken = bob.Token;
@@ -105,17 +105,5 @@ public sealed class PostgresFileStoreTests : IClassFixture<PostgresServer>
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Range = range;
         return await server.Http.SendAsync(request);
-    }
-
-    private static Task<HttpResponseMessage> UploadAsync(GatewayServer server, string token, string conversationId, byte[] bytes, string contentType, string fileName)
-    {
-        var form = new MultipartFormDataContent();
-        var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        form.Add(content, "file", fileName);
-        form.Add(new StringContent(conversationId), "conversationId");
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/files") { Content = form };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return server.Http.SendAsync(request);
     }
 }

@@ -1,9 +1,5 @@
-using Im.Orleans.Grains.Hosting;
-using Im.Orleans.Grains.Options;
-using Im.Orleans.Hosting;
 using Im.Orleans.TestKit.Cluster;
 using Im.Orleans.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Im.Orleans.Grains.Tests;
@@ -15,19 +11,7 @@ public sealed class ClusterKnownUserTests(PostgresServer postgres)
     [Fact]
     public async Task FindProfile_null_and_the_not_found_refusal_cross_the_wire()
     {
-        var database = await postgres.CreateDatabaseAsync($"known_{Guid.NewGuid():N}"[..24]);
-        await using var cluster = await TestCluster.StartAsync(new TestClusterOptions
-        {
-            InitialSilos = 2,
-            ConnectionString = database,
-            ConfigureSilo = silo =>
-            {
-                silo.AddChatGrains();
-                silo.Services.PostConfigure<MessageStoreOptions>(o => o.PostgresConnectionString = database);
-                silo.AddApplicationPart(typeof(IUserGrain).Assembly).AddApplicationPart(typeof(ChatGrainsHostingExtensions).Assembly);
-            },
-            ConfigureClient = client => client.AddJsonTypeInfoResolver(ChatJsonContext.Default).AddApplicationPart(typeof(IUserGrain).Assembly),
-        });
+        await using var cluster = await ChatTestCluster.StartAsync(postgres, "known");
         var grains = cluster.GrainFactory;
 
         Assert.Null(await grains.GetGrain<IUserGrain>("nobody").FindProfile());

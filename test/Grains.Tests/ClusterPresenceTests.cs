@@ -1,9 +1,6 @@
-using Im.Orleans.Grains.Hosting;
 using Im.Orleans.Grains.Options;
-using Im.Orleans.Hosting;
 using Im.Orleans.TestKit.Cluster;
 using Im.Orleans.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -16,19 +13,7 @@ public sealed class ClusterPresenceTests(PostgresServer postgres, ITestOutputHel
     [Fact]
     public async Task A_dead_gateways_connections_leave_presence_within_the_death_timeout()
     {
-        var database = await postgres.CreateDatabaseAsync($"presence_{Guid.NewGuid():N}"[..24]);
-        await using var cluster = await TestCluster.StartAsync(new TestClusterOptions
-        {
-            InitialSilos = 2,
-            ConnectionString = database,
-            ConfigureSilo = silo =>
-            {
-                silo.AddChatGrains();
-                silo.Services.PostConfigure<MessageStoreOptions>(o => o.PostgresConnectionString = database);
-                silo.AddApplicationPart(typeof(IUserGrain).Assembly).AddApplicationPart(typeof(ChatGrainsHostingExtensions).Assembly);
-            },
-            ConfigureClient = client => client.AddJsonTypeInfoResolver(ChatJsonContext.Default).AddApplicationPart(typeof(IUserGrain).Assembly),
-        });
+        await using var cluster = await ChatTestCluster.StartAsync(postgres, "presence");
         var doomedGateway = await cluster.StartClientAsync();
         var observer = doomedGateway.CaptureObserver<IClientObserver>();
         var users = Enumerable.Range(0, 6).Select(i => $"user{i}").ToList();
