@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Im.Orleans.Gateway.Auth;
+using Im.Orleans.Storage;
 
 namespace Im.Orleans.Gateway.Accounts;
 
@@ -10,8 +11,8 @@ namespace Im.Orleans.Gateway.Accounts;
 /// </summary>
 public sealed class SqlAccountStore(Func<DbConnection> connectionFactory) : IAccountStore
 {
-    private readonly Lock _schemaLock = new();
-    private Task? _schema;
+    // Created once; a failure (database not up yet) is retried by the next call instead of being cached forever.
+    private readonly AsyncOnce _schema = new(_ => CreateSchemaAsync(connectionFactory));
 
     public async Task<bool> TryCreateAsync(Account account, CancellationToken cancellationToken)
     {
@@ -52,20 +53,10 @@ public sealed class SqlAccountStore(Func<DbConnection> connectionFactory) : IAcc
 
     private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        await EnsureSchemaAsync().WaitAsync(cancellationToken);
+        await _schema.EnsureAsync(cancellationToken);
         var connection = connectionFactory();
         await connection.OpenAsync(cancellationToken);
         return connection;
-    }
-
-    // Created once; a failure (database not up yet) is retried by the next call instead of being cached forever.
-    private Task EnsureSchemaAsync()
-    {
-        lock (_schemaLock)
-        {
-            if (_schema is null || _schema.IsFaulted || _schema.IsCanceled) _schema = CreateSchemaAsync(connectionFactory);
-            return _schema;
-        }
     }
 
     private static async Task CreateSchemaAsync(Func<DbConnection> connectionFactory)

@@ -1,3 +1,4 @@
+using Im.Orleans.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -10,13 +11,14 @@ namespace Im.Orleans.Gateway.Files;
 internal sealed class PostgresFileStore : IFileStore, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private volatile bool _schemaReady;
+    private readonly AsyncOnce _schema;
 
     public PostgresFileStore(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _dataSource = NpgsqlDataSource.Create(connectionString);
+        // Created on first use; a failure (database not up yet) is retried by the next call.
+        _schema = new AsyncOnce(ct => PostgresSchema.CreateAsync(_dataSource, PostgresFileSql.CreateSchema, ct));
     }
 
     public async Task<StoredFile> SaveAsync(Stream content, StoredFile metadata, CancellationToken cancellationToken)
@@ -78,24 +80,5 @@ internal sealed class PostgresFileStore : IFileStore, IAsyncDisposable
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    // Created once; a failure (database not up yet) leaves _schemaReady false, so the next call tries again.
-    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        if (_schemaReady) return;
-        await _schemaGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_schemaReady) return;
-            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(PostgresFileSql.CreateSchema, connection, transaction);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            _schemaReady = true;
-        }
-        finally
-        {
-            _schemaGate.Release();
-        }
-    }
+    private Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Im.Orleans.Hosting;
+using Im.Orleans.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,13 +9,13 @@ namespace Im.Orleans.Grains.Messages;
 internal sealed class PostgresMessageStore : IMessageStore, IStartupTask, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private volatile bool _schemaReady;
+    private readonly AsyncOnce _schema;
 
     public PostgresMessageStore(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _dataSource = NpgsqlDataSource.Create(connectionString);
+        _schema = new AsyncOnce(ct => PostgresSchema.CreateAsync(_dataSource, PostgresMessageSql.CreateSchema, ct));
     }
 
     public Task Execute(CancellationToken cancellationToken) => EnsureSchemaAsync(cancellationToken);
@@ -113,25 +114,7 @@ internal sealed class PostgresMessageStore : IMessageStore, IStartupTask, IAsync
         return page;
     }
 
-    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        if (_schemaReady) return;
-        await _schemaGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_schemaReady) return;
-            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand(PostgresMessageSql.CreateSchema, connection, transaction);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            _schemaReady = true;
-        }
-        finally
-        {
-            _schemaGate.Release();
-        }
-    }
+    private Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
 
     private static NpgsqlParameter Array<T>(string name, NpgsqlDbType elementType, T[] values) =>
         new(name, NpgsqlDbType.Array | elementType) { Value = values };

@@ -11,14 +11,14 @@ internal sealed class SqliteMessageStore : IMessageStore, IStartupTask, IDisposa
 {
     private readonly SqliteConnectionFactory _connections;
     private readonly string _databaseFile;
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private volatile bool _schemaReady;
+    private readonly AsyncOnce _schema;
 
     public SqliteMessageStore(MessageStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _databaseFile = options.SqlitePath;
         _connections = new SqliteConnectionFactory(new SqliteConnectionStringBuilder { DataSource = _databaseFile, Pooling = true }.ConnectionString, options.BusyTimeout);
+        _schema = new AsyncOnce(ct => Task.Run(CreateSchema, ct));
     }
 
     public Task Execute(CancellationToken cancellationToken) => EnsureSchemaAsync(cancellationToken);
@@ -131,21 +131,7 @@ internal sealed class SqliteMessageStore : IMessageStore, IStartupTask, IDisposa
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        if (_schemaReady) return;
-        await _schemaGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_schemaReady) return;
-            await Task.Run(CreateSchema, cancellationToken).ConfigureAwait(false);
-            _schemaReady = true;
-        }
-        finally
-        {
-            _schemaGate.Release();
-        }
-    }
+    private Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
 
     private void CreateSchema()
     {

@@ -1,6 +1,7 @@
 using Im.Orleans.Configuration;
 using Im.Orleans.Runtime;
 using Microsoft.Extensions.Options;
+using Im.Orleans.Storage;
 using Npgsql;
 
 namespace Im.Orleans.Membership;
@@ -32,17 +33,7 @@ internal sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposab
         _clusterId = clusterId;
     }
 
-    public async Task InitializeAsync(CancellationToken ct)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-        await using (var command = new NpgsqlCommand(PostgresMembershipSql.CreateSchema, connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
-    }
+    public Task InitializeAsync(CancellationToken ct) => PostgresSchema.CreateAsync(_dataSource, PostgresMembershipSql.CreateSchema, ct);
 
     public async Task<IReadOnlyList<MembershipEntry>> ReadAllAsync(CancellationToken ct)
     {

@@ -4,7 +4,7 @@ namespace Im.Orleans.Storage;
 /// Runs an asynchronous initialization once, for all callers; a failed attempt is retried by the next caller so
 /// a store that was unreachable at start-up recovers when it comes back.
 /// </summary>
-internal sealed class AsyncOnce(Func<CancellationToken, Task> initialize)
+public sealed class AsyncOnce(Func<CancellationToken, Task> initialize)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _done;

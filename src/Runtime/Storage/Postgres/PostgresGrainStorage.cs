@@ -88,14 +88,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStartupTask, IAsyncDi
 
     private async Task CreateSchemaAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var command = new NpgsqlCommand(PostgresStorageSql.CreateSchema, connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await PostgresSchema.CreateAsync(_dataSource, PostgresStorageSql.CreateSchema, cancellationToken).ConfigureAwait(false);
         if (_logger?.IsEnabled(LogLevel.Debug) == true)
             _logger.LogDebug("Grain storage {Name} ensured schema version {Version}", Name, PostgresStorageSql.SchemaVersion);
     }
