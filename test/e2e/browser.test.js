@@ -296,17 +296,28 @@ describe("web client in Chromium", { timeout: 300_000 }, () => {
       const id = (await carol.invoke("OpenDirect", state.aliceId)).conversationId;
       for (let i = 1; i <= 45; i++) await sendText(carol, id, `history line ${i}`);
       const { alice } = state;
+      const shown = () => alice.locator('[data-testid="message"]').evaluateAll((nodes) => nodes.map((n) => Number(n.dataset.seq)));
+      const all = Array.from({ length: 45 }, (_, i) => i + 1);
+
+      // Alice was online: all 45 were pushed to her page. Opening the chat shows them and the newest page that
+      // arrives after that hides none of them (the read mark is sent once that page is in).
       await convItem(alice, id).locator('[data-testid="conv-unread"]', { hasText: "45" }).waitFor();
       await convItem(alice, id).click();
-      await alice.locator('[data-testid="message-text"]', { hasText: "history line 45" }).waitFor();
-      const shown = () => alice.locator('[data-testid="message"]').evaluateAll((nodes) => nodes.map((n) => Number(n.dataset.seq)));
-      assert.equal((await shown()).length, 30, "the first page holds the newest 30");
+      await alice.locator('[data-testid="message-text"]', { hasText: /^history line 1$/ }).waitFor();
+      await convItem(alice, id).locator('[data-testid="conv-unread"]').waitFor({ state: "detached" });
+      assert.deepEqual(await shown(), all, "messages pushed while the chat was closed stay in view");
+      assert.equal(await byTestId(alice, "load-older").isVisible(), false, "nothing older to load");
+
+      // After a reload only the newest page is fetched; scrolling up pages in the rest.
+      await alice.reload();
+      await waitConnected(alice);
+      await convItem(alice, id).click();
+      await byTestId(alice, "load-older").waitFor();
+      assert.deepEqual(await shown(), all.slice(15), "the first page holds the newest 30");
       await byTestId(alice, "message-list").evaluate((box) => { box.scrollTop = 0; });
       await alice.locator('[data-testid="message-text"]', { hasText: /^history line 1$/ }).waitFor();
-      const seqs = await shown();
-      assert.deepEqual(seqs, Array.from({ length: 45 }, (_, i) => i + 1), "scrolling up paged in the rest, once, in order");
+      assert.deepEqual(await shown(), all, "scrolling up paged in the rest, once, in order");
       await byTestId(alice, "load-older").waitFor({ state: "hidden" });
-      await convItem(alice, id).locator('[data-testid="conv-unread"]').waitFor({ state: "detached" });
     } finally {
       await carol.stop();
     }

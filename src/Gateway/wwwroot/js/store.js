@@ -126,14 +126,25 @@ export class ChatStore {
     while (bySeq.has(tail.cursor + 1)) tail.cursor++;
   }
 
-  /** Records the first History page of a conversation: from now on its cursor is tracked. */
+  /**
+   * Records the first History page of a conversation: from now on its cursor is tracked.
+   * Messages pushed while the conversation was closed may reach below the page; the ones joined to it without a gap
+   * stay in view, since they were already on screen while the page loaded and must not vanish when it arrives.
+   */
   loadTail(id, page, limit) {
     for (const m of page) this.addMessage(m, { fromView: true });
     const seqs = page.map((m) => m.seq);
-    const oldest = seqs.length ? Math.min(...seqs) : (this.conversations.get(id)?.lastSeq || 0) + 1;
     const cursor = seqs.length ? Math.max(...seqs) : (this.conversations.get(id)?.lastSeq || 0);
+    const oldest = this.heldDownFrom(id, seqs.length ? Math.min(...seqs) : cursor + 1);
     this.tails.set(id, { cursor, oldest, hasOlder: page.length >= limit && oldest > 1 });
     this.advance(id);
+  }
+
+  /** The lowest seq reached from `seq` downwards through messages held without a gap. */
+  heldDownFrom(id, seq) {
+    const bySeq = this.messages.get(id);
+    while (seq > 1 && bySeq?.has(seq - 1)) seq--;
+    return seq;
   }
 
   /** Records an older History page (scrolling up). */
@@ -141,7 +152,7 @@ export class ChatStore {
     const tail = this.tails.get(id);
     for (const m of page) this.addMessage(m, { fromView: true });
     if (!tail) return;
-    if (page.length) tail.oldest = Math.min(tail.oldest, ...page.map((m) => m.seq));
+    if (page.length) tail.oldest = this.heldDownFrom(id, Math.min(tail.oldest, ...page.map((m) => m.seq)));
     tail.hasOlder = page.length >= limit && tail.oldest > 1;
   }
 
