@@ -87,4 +87,24 @@ describe("web client store", () => {
     store.setConversations([]);
     assert.equal(store.conversations.size, 0, "a conversation the server no longer lists is dropped");
   });
+
+  it("the newest page keeps pushed messages joined to it in view, but not ones behind a gap", () => {
+    const store = new ChatStore("me");
+    store.upsertConversation(view(0));
+    for (let seq = 1; seq <= 45; seq++) store.addMessage(msg(seq));
+    store.loadTail("c1", Array.from({ length: 30 }, (_, i) => msg(16 + i)), 30);
+    assert.deepEqual(store.messageList("c1").list.map((m) => m.seq), Array.from({ length: 45 }, (_, i) => i + 1));
+    assert.equal(store.tails.get("c1").hasOlder, false, "everything down to seq 1 is held");
+
+    const gapped = new ChatStore("me");
+    gapped.upsertConversation(view(0));
+    for (const seq of [2, 3, 4, 40]) gapped.addMessage(msg(seq));
+    gapped.loadTail("c1", Array.from({ length: 30 }, (_, i) => msg(11 + i)), 30);
+    assert.deepEqual(gapped.messageList("c1").list.map((m) => m.seq), Array.from({ length: 30 }, (_, i) => 11 + i));
+    assert.equal(gapped.tails.get("c1").hasOlder, true);
+    gapped.loadOlder("c1", Array.from({ length: 6 }, (_, i) => msg(5 + i)), 6);
+    assert.equal(gapped.tails.get("c1").oldest, 2, "an older page joins the held run below it");
+    assert.deepEqual(gapped.messageList("c1").list.map((m) => m.seq), Array.from({ length: 39 }, (_, i) => 2 + i));
+    assert.equal(gapped.tails.get("c1").hasOlder, true, "seq 1 is still to load");
+  });
 });
