@@ -1,3 +1,5 @@
+using Im.Orleans.Networking;
+using Microsoft.Extensions.DependencyInjection;
 using Im.Orleans.Runtime;
 using Xunit;
 
@@ -38,12 +40,41 @@ public sealed class MembershipTests
     [Fact]
     public async Task A_crashed_silo_is_declared_dead_after_the_timeout()
     {
-        await using var cluster = await ClusterTestSetup.StartAsync(silos: 2);
+        await using var cluster = await ClusterTestSetup.StartAsync(silos: 2, configure: o => o.NumVotesForDeathDeclaration = 0);
         var crashed = cluster.Silos[0];
 
         await crashed.KillAsync();
         await cluster.WaitForActiveSilosAsync(1);
 
         Assert.Equal(SiloStatus.Dead, cluster.Client.Membership.CurrentSnapshot.GetStatus(crashed.NodeId));
+    }
+
+    [Fact]
+    public async Task A_crashed_silo_is_voted_dead_by_the_nodes_it_refuses_long_before_the_timeout()
+    {
+        // With a five-minute timeout only votes can declare it dead within the wait below.
+        await using var cluster = await ClusterTestSetup.StartAsync(silos: 3, configure: o => o.DeathTimeout = TimeSpan.FromMinutes(5));
+        var crashed = cluster.Silos[2];
+
+        await crashed.KillAsync();
+        await cluster.WaitForStatusAsync(crashed.NodeId, SiloStatus.Dead, timeout: TimeSpan.FromSeconds(60));
+        await cluster.WaitForActiveSilosAsync(2);
+        Assert.All(cluster.Silos.Take(2).Append(cluster.Client), node => Assert.Equal(SiloStatus.Active, node.Membership.CurrentSnapshot.GetStatus(node.NodeId)));
+    }
+
+    [Fact]
+    public async Task A_live_silo_whose_connection_drops_is_dialled_again_and_not_voted_dead()
+    {
+        await using var cluster = await ClusterTestSetup.StartAsync(silos: 2, configure: o => o.DeathTimeout = TimeSpan.FromMinutes(5));
+        var silo = cluster.Silos[0];
+        var connections = cluster.Client.Services.GetRequiredService<ConnectionManager>();
+
+        // A dropped connection, as after a network blip: the probe dials again at once, with no call waiting on it.
+        connections.Disconnect(silo.NodeId);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!connections.TryGetConnection(silo.NodeId, out _)) await Task.Delay(20, cancel.Token);
+
+        await cluster.WaitForActiveSilosAsync(2);
+        Assert.Equal(SiloStatus.Active, cluster.Client.Membership.CurrentSnapshot.GetStatus(silo.NodeId));
     }
 }

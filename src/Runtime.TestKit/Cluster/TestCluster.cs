@@ -1,3 +1,4 @@
+using System.Globalization;
 using Im.Orleans.Configuration;
 using Im.Orleans.Hosting;
 using Im.Orleans.Membership;
@@ -123,6 +124,7 @@ public sealed class TestCluster : IAsyncDisposable
             ["Orleans:Membership:IAmAlivePeriod"] = _options.IAmAlivePeriod.ToString(),
             ["Orleans:Membership:RefreshPeriod"] = _options.RefreshPeriod.ToString(),
             ["Orleans:Membership:DeathTimeout"] = _options.DeathTimeout.ToString(),
+            ["Orleans:Membership:NumVotesForDeathDeclaration"] = _options.NumVotesForDeathDeclaration.ToString(CultureInfo.InvariantCulture),
             ["Orleans:Messaging:ResponseTimeout"] = _options.ResponseTimeout.ToString(),
         });
         builder.Logging.AddFilter(level => level >= LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true);

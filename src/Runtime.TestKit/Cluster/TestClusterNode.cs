@@ -51,12 +51,14 @@ public sealed class TestClusterNode : IAsyncDisposable
 
     /// <summary>
     /// A crash as far as the others can tell: heartbeats stop and every connection drops, without leaving the
-    /// membership table or deactivating anything. The others declare it dead after the death timeout.
+    /// membership table or deactivating anything. The others declare it dead: by votes once their dials are refused
+    /// (unless votes are off), else after the death timeout.
     /// </summary>
     public async Task KillAsync()
     {
         if (_stopped) return;
         _stopped = true;
+        await Services.GetRequiredService<ClusterHealthMonitor>().DisposeAsync();
         await Services.GetRequiredService<MembershipAgent>().DisposeAsync();
         await Services.GetRequiredService<ConnectionManager>().DisposeAsync();
     }

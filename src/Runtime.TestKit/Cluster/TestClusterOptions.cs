@@ -21,6 +21,9 @@ public sealed class TestClusterOptions
 
     public TimeSpan DeathTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>Nodes that must fail to reach a crashed silo to declare it dead before the timeout; 0 leaves it to the timeout.</summary>
+    public int NumVotesForDeathDeclaration { get; set; } = 2;
+
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Adds grains (application parts), JSON contexts and services to every silo.</summary>

@@ -27,6 +27,7 @@ internal sealed class ClusterNode : IHostedService
     private readonly MembershipAgent _membership;
     private readonly ConnectionManager _connections;
     private readonly ClusterMessageRouter _router;
+    private readonly ClusterHealthMonitor _health;
     private readonly GrainCatalog _catalog;
     private readonly IHostApplicationLifetime? _lifetime;
     private readonly ILogger<ClusterNode> _logger;
@@ -34,7 +35,7 @@ internal sealed class ClusterNode : IHostedService
 
     public ClusterNode(
         LocalNodeInfo local, IOptions<ClusterOptions> options, IOptions<ClusterMembershipOptions> membershipOptions, MembershipAgent membership,
-        ConnectionManager connections, ClusterMessageRouter router, GrainCatalog catalog, ResponseTracker tracker, TimeProvider time,
+        ConnectionManager connections, ClusterMessageRouter router, ClusterHealthMonitor health, GrainCatalog catalog, ResponseTracker tracker, TimeProvider time,
         IServiceProvider services, ILogger<ClusterNode> logger)
     {
         _local = local;
@@ -45,6 +46,7 @@ internal sealed class ClusterNode : IHostedService
         _membership = membership;
         _connections = connections;
         _router = router;
+        _health = health;
         _catalog = catalog;
         _lifetime = services.GetService(typeof(IHostApplicationLifetime)) as IHostApplicationLifetime;
         _logger = logger;
@@ -57,6 +59,7 @@ internal sealed class ClusterNode : IHostedService
         _connections.SetFrameHandler(_router.OnFrame);
         _connections.ConnectionEstablished += _router.OnConnectionEstablished;
         _connections.ConnectionLost += _router.OnConnectionLost;
+        _connections.ConnectionLost += _health.OnConnectionLost;
         _membership.SnapshotChanged += OnSnapshot;
         _membership.DeclaredDead += OnDeclaredDead;
         if (IsSilo) _connections.Listen(new IPEndPoint(IPAddress.Parse(_options.ListenHost), _local.Port));
@@ -75,6 +78,8 @@ internal sealed class ClusterNode : IHostedService
             await _catalog.DeactivateAllAsync(cancellationToken);
             await WaitForForwardedCallsAsync(cancellationToken);
         }
+        // No votes from a node that is leaving: it closes its connections on purpose.
+        await _health.DisposeAsync();
         await _membership.LeaveAsync(cancellationToken);
         _membership.SnapshotChanged -= OnSnapshot;
         await _connections.DisposeAsync();

@@ -59,6 +59,7 @@ public static class ClusteringHostingExtensions
         services.AddSingleton<ExceptionCodec>();
         services.AddSingleton<MessageCodec>();
         services.AddSingleton<ClusterMessageRouter>();
+        services.AddSingleton<ClusterHealthMonitor>();
         services.Replace(ServiceDescriptor.Singleton<IMessageRouter>(sp => sp.GetRequiredService<ClusterMessageRouter>()));
         // Registered after the silo's own hosted service: it starts once storage is ready and stops (drains) first.
         services.AddHostedService<ClusterNode>();

@@ -1,3 +1,5 @@
+using Im.Orleans.Membership;
+
 namespace Im.Orleans.Configuration;
 
 /// <summary>Membership timing, bound from configuration section "Orleans:Membership".</summary>
@@ -25,6 +27,19 @@ public sealed class ClusterMembershipOptions
     /// <summary>How long a suspicion must stand, with no heartbeat, before the node is declared dead.</summary>
     internal TimeSpan ConfirmAfter => DeathTimeout * 2 / 5;
 
+    /// <summary>
+    /// How many nodes must fail to reach an active silo, after its last heartbeat, to declare it dead before
+    /// <see cref="DeathTimeout"/> runs out (every other live node, when fewer are left). 0 turns votes off. The silo
+    /// must also have missed two heartbeats, so a node that still writes them is never voted dead.
+    /// </summary>
+    public int NumVotesForDeathDeclaration { get; set; } = 2;
+
+    /// <summary>How often a node dials an active silo it lost its connection to; each failed dial is a vote that it is dead.</summary>
+    public TimeSpan ProbePeriod { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>What a vote needs to count, and how many votes kill.</summary>
+    internal DeathVoteRules VoteRules => new(NumVotesForDeathDeclaration, VoterFreshness: SuspectAfter, MinSilence: IAmAlivePeriod * 2);
+
     /// <summary>Dead rows whose last heartbeat is older than this are deleted.</summary>
     public TimeSpan DeadRowRetention { get; set; } = TimeSpan.FromHours(1);
 
@@ -35,5 +50,7 @@ public sealed class ClusterMembershipOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RefreshPeriod, TimeSpan.Zero, nameof(RefreshPeriod));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DeathTimeout, IAmAlivePeriod, nameof(DeathTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(DeadRowRetention, DeathTimeout, nameof(DeadRowRetention));
+        ArgumentOutOfRangeException.ThrowIfNegative(NumVotesForDeathDeclaration, nameof(NumVotesForDeathDeclaration));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ProbePeriod, TimeSpan.Zero, nameof(ProbePeriod));
     }
 }

@@ -30,6 +30,13 @@ internal interface IMembershipTable
     /// </summary>
     Task<int> DeclareSilentDeadAsync(TimeSpan suspectAfter, TimeSpan confirmAfter, CancellationToken ct);
 
-    /// <summary>Deletes Dead rows whose last heartbeat is older than <paramref name="age"/>; returns how many.</summary>
+    /// <summary>
+    /// Records that <paramref name="voterNodeId"/> could not reach <paramref name="targetNodeId"/> just now, then marks
+    /// the target Dead (bumping its version) if the votes cast since its last heartbeat meet <paramref name="rules"/>.
+    /// True if this call declared it dead. A heartbeat makes every earlier vote void.
+    /// </summary>
+    Task<bool> VoteDeadAsync(string targetNodeId, string voterNodeId, DeathVoteRules rules, CancellationToken ct);
+
+    /// <summary>Deletes Dead rows, and votes, whose last heartbeat (vote) is older than <paramref name="age"/>; returns how many rows.</summary>
     Task<int> DeleteDeadOlderThanAsync(TimeSpan age, CancellationToken ct);
 }

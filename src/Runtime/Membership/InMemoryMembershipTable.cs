@@ -10,6 +10,7 @@ internal sealed class InMemoryMembershipTable(TimeProvider clock) : IMembershipT
 {
     private readonly Dictionary<string, MembershipEntry> _rows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _suspectedSince = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Target, string Voter), DateTimeOffset> _votes = [];
 
     public Task InitializeAsync(CancellationToken ct) => Task.CompletedTask;
 
@@ -75,6 +76,26 @@ internal sealed class InMemoryMembershipTable(TimeProvider clock) : IMembershipT
         }
     }
 
+    public Task<bool> VoteDeadAsync(string targetNodeId, string voterNodeId, DeathVoteRules rules, CancellationToken ct)
+    {
+        lock (_rows)
+        {
+            var now = clock.GetUtcNow();
+            if (!_rows.TryGetValue(targetNodeId, out var target) || target.Status == SiloStatus.Dead) return Task.FromResult(false);
+            _votes[(targetNodeId, voterNodeId)] = now;
+            if (target.IAmAliveAt >= now - rules.MinSilence) return Task.FromResult(false);
+
+            var voters = _rows.Values
+                .Where(r => r.NodeId != targetNodeId && r.Status is SiloStatus.Active or SiloStatus.ShuttingDown && r.IAmAliveAt >= now - rules.VoterFreshness)
+                .Select(r => r.NodeId)
+                .ToHashSet(StringComparer.Ordinal);
+            var votes = _votes.Count(v => v.Key.Target == targetNodeId && voters.Contains(v.Key.Voter) && v.Value >= target.IAmAliveAt);
+            if (!rules.Suffice(votes, voters.Count)) return Task.FromResult(false);
+            _rows[targetNodeId] = target with { Status = SiloStatus.Dead, Version = target.Version + 1 };
+            return Task.FromResult(true);
+        }
+    }
+
     public Task<int> DeleteDeadOlderThanAsync(TimeSpan age, CancellationToken ct)
     {
         lock (_rows)
@@ -82,6 +103,7 @@ internal sealed class InMemoryMembershipTable(TimeProvider clock) : IMembershipT
             var cutoff = clock.GetUtcNow() - age;
             var old = _rows.Values.Where(r => r.Status == SiloStatus.Dead && r.IAmAliveAt < cutoff).Select(r => r.NodeId).ToArray();
             foreach (var nodeId in old) _rows.Remove(nodeId);
+            foreach (var vote in _votes.Where(v => v.Value < cutoff || !_rows.ContainsKey(v.Key.Target)).Select(v => v.Key).ToArray()) _votes.Remove(vote);
             return Task.FromResult(old.Length);
         }
     }

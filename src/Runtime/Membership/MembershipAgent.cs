@@ -120,6 +120,21 @@ internal sealed partial class MembershipAgent : IClusterMembershipService, IAsyn
 
     public Task RefreshAsync(CancellationToken ct = default) => RefreshCoreAsync(declareSilentDead: false, ct);
 
+    /// <summary>
+    /// Votes that this node could not reach <paramref name="nodeId"/>; when that completes the votes needed the node is
+    /// declared dead and this view refreshed at once. True if this vote declared it dead. Votes are off when
+    /// <see cref="ClusterMembershipOptions.NumVotesForDeathDeclaration"/> is 0.
+    /// </summary>
+    public async Task<bool> VoteDeadAsync(string nodeId, CancellationToken ct)
+    {
+        var rules = _options.VoteRules;
+        if (rules.VotesNeeded == 0 || nodeId == _local.NodeId) return false;
+        if (!await _table.VoteDeadAsync(nodeId, _local.NodeId, rules, ct).ConfigureAwait(false)) return false;
+        _logger.LogWarning("Node {NodeId} declared node {Dead} dead: it was unreachable to enough nodes and silent for {Silence}", _local.NodeId, nodeId, rules.MinSilence);
+        await RefreshAsync(ct).ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary>Stops heartbeating and refreshing without leaving: to the others this node goes silent and is declared dead in time.</summary>
     public ValueTask DisposeAsync() => new(StopLoopsAsync());
 

@@ -21,6 +21,13 @@ internal static class PostgresMembershipSql
             PRIMARY KEY (cluster_id, node_id)
         );
         ALTER TABLE im_membership ADD COLUMN IF NOT EXISTS suspected_since timestamptz;
+        CREATE TABLE IF NOT EXISTS im_membership_votes (
+            cluster_id  text        NOT NULL,
+            target      text        NOT NULL,
+            voter       text        NOT NULL,
+            voted_at    timestamptz NOT NULL,
+            PRIMARY KEY (cluster_id, target, voter)
+        );
         """;
 
     public const string ReadAll = """
@@ -65,6 +72,42 @@ internal static class PostgresMembershipSql
             RETURNING status
         )
         SELECT count(*) FROM changed WHERE status = 6
+        """;
+
+    // $2 target, $3 voter. Run with DeclareVotedDead in one batch (one transaction, one now()).
+    public const string Vote = """
+        INSERT INTO im_membership_votes (cluster_id, target, voter, voted_at)
+        VALUES ($1, $2, $3, now())
+        ON CONFLICT (cluster_id, target, voter) DO UPDATE SET voted_at = excluded.voted_at
+        """;
+
+    // $2 target, $3 votes needed, $4 voter freshness, $5 minimum silence. Counts the votes cast since the target's
+    // last heartbeat by nodes that are alive themselves (Active or ShuttingDown, recent heartbeat); needs $3 of them,
+    // or all of them when fewer are alive, and at least one. The status condition is re-checked under the row lock,
+    // so of two voters declaring at once only one bumps the version.
+    public const string DeclareVotedDead = """
+        WITH voters AS (
+            SELECT node_id FROM im_membership
+            WHERE cluster_id = $1 AND node_id <> $2 AND status IN (3, 4) AND i_am_alive >= now() - $4
+        ),
+        tally AS (
+            SELECT count(*) AS votes, (SELECT count(*) FROM voters) AS live
+            FROM im_membership_votes v
+            JOIN voters ON voters.node_id = v.voter
+            JOIN im_membership t ON t.cluster_id = v.cluster_id AND t.node_id = v.target
+            WHERE v.cluster_id = $1 AND v.target = $2 AND v.voted_at >= t.i_am_alive
+        )
+        UPDATE im_membership m
+        SET status = 6, version = m.version + 1
+        FROM tally
+        WHERE m.cluster_id = $1 AND m.node_id = $2 AND m.status <> 6 AND m.i_am_alive < now() - $5
+          AND $3 > 0 AND tally.votes >= GREATEST(1, LEAST($3, tally.live))
+        """;
+
+    // $2 age.
+    public const string DeleteOldVotes = """
+        DELETE FROM im_membership_votes
+        WHERE cluster_id = $1 AND voted_at < now() - $2
         """;
 
     // $2 age.

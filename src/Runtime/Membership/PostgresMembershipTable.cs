@@ -92,8 +92,26 @@ internal sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposab
         return (int)(long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 
-    public Task<int> DeleteDeadOlderThanAsync(TimeSpan age, CancellationToken ct) =>
-        ExecuteWithIntervalAsync(PostgresMembershipSql.DeleteDeadOlderThan, age, ct);
+    public async Task<bool> VoteDeadAsync(string targetNodeId, string voterNodeId, DeathVoteRules rules, CancellationToken ct)
+    {
+        await using var batch = _dataSource.CreateBatch();
+        var vote = AddBatchCommand(batch, PostgresMembershipSql.Vote);
+        vote.Parameters.Add(new NpgsqlParameter<string> { TypedValue = targetNodeId });
+        vote.Parameters.Add(new NpgsqlParameter<string> { TypedValue = voterNodeId });
+        var declare = AddBatchCommand(batch, PostgresMembershipSql.DeclareVotedDead);
+        declare.Parameters.Add(new NpgsqlParameter<string> { TypedValue = targetNodeId });
+        declare.Parameters.Add(new NpgsqlParameter<int> { TypedValue = rules.VotesNeeded });
+        declare.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = rules.VoterFreshness });
+        declare.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = rules.MinSilence });
+        await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        return declare.RecordsAffected == 1;
+    }
+
+    public async Task<int> DeleteDeadOlderThanAsync(TimeSpan age, CancellationToken ct)
+    {
+        await ExecuteWithIntervalAsync(PostgresMembershipSql.DeleteOldVotes, age, ct).ConfigureAwait(false);
+        return await ExecuteWithIntervalAsync(PostgresMembershipSql.DeleteDeadOlderThan, age, ct).ConfigureAwait(false);
+    }
 
     public ValueTask DisposeAsync() => _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
 
@@ -102,6 +120,14 @@ internal sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposab
         await using var command = CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = interval });
         return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private NpgsqlBatchCommand AddBatchCommand(NpgsqlBatch batch, string sql)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _clusterId });
+        batch.BatchCommands.Add(command);
+        return command;
     }
 
     private NpgsqlCommand CreateCommand(string sql)

@@ -32,6 +32,9 @@ internal sealed class FlakyMembershipTable(IMembershipTable inner) : IMembership
     public Task<int> DeclareSilentDeadAsync(TimeSpan suspectAfter, TimeSpan confirmAfter, CancellationToken ct) =>
         Pass(() => inner.DeclareSilentDeadAsync(suspectAfter, confirmAfter, ct));
 
+    public Task<bool> VoteDeadAsync(string targetNodeId, string voterNodeId, DeathVoteRules rules, CancellationToken ct) =>
+        Pass(() => inner.VoteDeadAsync(targetNodeId, voterNodeId, rules, ct));
+
     public Task<int> DeleteDeadOlderThanAsync(TimeSpan age, CancellationToken ct) => Pass(() => inner.DeleteDeadOlderThanAsync(age, ct));
 
     private T Pass<T>(Func<T> call) where T : Task

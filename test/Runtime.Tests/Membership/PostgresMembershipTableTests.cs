@@ -166,6 +166,36 @@ public sealed class PostgresMembershipTableTests(PostgresServer postgres)
         }
     }
 
+    [Fact]
+    public async Task Votes_cast_after_the_last_heartbeat_by_enough_live_nodes_declare_a_silent_node_dead()
+    {
+        await using var db = await OpenAsync("mem_votes");
+        var table = db.Table("c1");
+        foreach (var id in new[] { "target", "a", "b", "c", "stale" })
+        {
+            await table.InsertAsync(Entry(id), default);
+            await table.TryUpdateStatusAsync(id, SiloStatus.Active, 1, default);
+        }
+        await db.ExecuteAsync("UPDATE im_membership SET i_am_alive = now() - interval '10 minutes' WHERE node_id IN ('target', 'stale')");
+        var rules = new DeathVoteRules(VotesNeeded: 2, VoterFreshness: TimeSpan.FromMinutes(1), MinSilence: TimeSpan.Zero);
+
+        Assert.False(await table.VoteDeadAsync("target", "a", rules, default), "one vote of three live nodes");
+        Assert.False(await table.VoteDeadAsync("target", "stale", rules, default), "a node silent itself has no vote");
+        Assert.False(await table.VoteDeadAsync("target", "b", rules with { MinSilence = TimeSpan.FromMinutes(11) }, default), "not silent long enough");
+        Assert.False(await table.VoteDeadAsync("target", "c", rules with { VotesNeeded = 0 }, default), "votes are off");
+
+        // A heartbeat voids every vote before it: b's new vote is the only one that counts.
+        Assert.True(await table.HeartbeatAsync("target", default));
+        Assert.False(await table.VoteDeadAsync("target", "b", rules, default));
+        Assert.Equal(SiloStatus.Active, (await table.ReadAllAsync(default)).Single(r => r.NodeId == "target").Status);
+
+        Assert.True(await table.VoteDeadAsync("target", "c", rules, default));
+        Assert.False(await table.VoteDeadAsync("target", "a", rules, default), "already dead");
+        var target = (await table.ReadAllAsync(default)).Single(r => r.NodeId == "target");
+        Assert.Equal((SiloStatus.Dead, 3), (target.Status, target.Version));
+        Assert.False(await db.Table("c2").VoteDeadAsync("a", "b", rules, default), "another cluster's rows are not touched");
+    }
+
     private static MembershipEntry Entry(string nodeId, NodeRole role = NodeRole.Silo, int port = 11111) =>
         new(nodeId, role, "10.0.0.1", port, SiloStatus.Active, Started, Started, 99);
 
