@@ -36,6 +36,33 @@ public sealed class FailoverTests(PostgresServer postgres, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task A_read_only_call_in_flight_to_a_crashed_silo_is_answered_by_the_new_owner_and_any_other_fails()
+    {
+        await using var cluster = await ClusterTestSetup.StartAsync(silos: 3);
+        var victim = cluster.Silos[0];
+        var keys = new List<string>();
+        for (var i = 0; keys.Count < 2; i++)
+        {
+            var key = $"slow-{Guid.NewGuid():N}-{i}";
+            if (await cluster.GrainFactory.GetGrain<IPlacedGrain>(key).WhereAmI() == victim.NodeId) keys.Add(key);
+        }
+
+        var readOnly = cluster.GrainFactory.GetGrain<IPlacedGrain>(keys[0]).WhereAmIAfter(1_000);
+        var writing = cluster.GrainFactory.GetGrain<IPlacedGrain>(keys[1]).WhereAmIAfterWriting(1_000);
+        using var started = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!keys.All(k => PlacedGrain.SlowCallsStarted.ContainsKey(k))) await Task.Delay(10, started.Token);
+        await victim.KillAsync();
+
+        // The read-only call ran on the victim, was lost with its connection, and ran again on a survivor.
+        var answeredBy = await readOnly;
+        Assert.Contains(answeredBy, cluster.Silos.Skip(1).Select(s => s.NodeId));
+        Assert.Equal(2, PlacedGrain.SlowCallsStarted[keys[0]]);
+        // The other may have had effects there: the caller learns it was cut off, and nothing runs it twice.
+        await Assert.ThrowsAsync<SiloUnavailableException>(() => writing);
+        Assert.Equal(1, PlacedGrain.SlowCallsStarted[keys[1]]);
+    }
+
+    [Fact]
     public async Task A_draining_silo_hands_its_grains_over_without_a_single_failed_call()
     {
         await using var cluster = await ClusterTestSetup.StartAsync(silos: 3, await postgres.CreateDatabaseAsync(Database()));

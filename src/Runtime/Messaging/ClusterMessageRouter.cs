@@ -61,10 +61,31 @@ internal sealed class ClusterMessageRouter : IMessageRouter, IDisposable
 
     public void OnConnectionEstablished(FrameConnection connection) => _parked.RetryAll();
 
+    /// <summary>
+    /// Calls that went out on the lost connection may or may not have run there. A read-only one may safely run twice,
+    /// so it is sent again once the view offers a way to its grain (within its deadline); any other fails with
+    /// <see cref="SiloUnavailableException"/>, and its caller decides whether repeating it is safe.
+    /// </summary>
     public void OnConnectionLost(FrameConnection connection)
     {
-        var failed = _tracker.FailSentVia(connection, m => new SiloUnavailableException($"The connection to {connection.Remote.NodeId} was lost before {m} was answered."));
-        if (failed > 0) _logger.LogWarning("Connection to {Node} lost with {Count} calls unanswered", connection.Remote, failed);
+        var node = connection.Remote.NodeId;
+        int failed = 0, resent = 0;
+        foreach (var message in _tracker.SentVia(connection))
+        {
+            if (message.IsFinished) continue;
+            if (message.IsReadOnly)
+            {
+                message.SentVia = null;
+                _parked.Park(message, $"the connection to {node} was lost; read-only, so it is sent again");
+                resent++;
+            }
+            else
+            {
+                message.Fail(new SiloUnavailableException($"The connection to {node} was lost before {message} was answered."));
+                failed++;
+            }
+        }
+        if (failed + resent > 0) _logger.LogWarning("Connection to {Node} lost with {Count} calls unanswered: {Failed} failed, {Resent} read-only ones to be sent again", connection.Remote, failed + resent, failed, resent);
     }
 
     public void Route(Message message)

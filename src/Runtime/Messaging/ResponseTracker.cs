@@ -56,18 +56,8 @@ internal sealed class ResponseTracker : IDisposable
     /// <summary>How many waiting calls went out to another node (a draining silo waits for them before it disconnects).</summary>
     public int CountSentRemotely() => _pending.Values.Count(m => m.SentVia is not null);
 
-    /// <summary>Fails every waiting message that went out over <paramref name="via"/> (a connection that was lost).</summary>
-    public int FailSentVia(object via, Func<Message, Exception> failure)
-    {
-        var failed = 0;
-        foreach (var (id, message) in _pending)
-        {
-            if (!ReferenceEquals(message.SentVia, via) || !_pending.TryRemove(id, out _)) continue;
-            message.Fail(failure(message));
-            failed++;
-        }
-        return failed;
-    }
+    /// <summary>The waiting messages that went out over <paramref name="via"/> (a connection that was lost).</summary>
+    public List<Message> SentVia(object via) => [.. _pending.Values.Where(m => ReferenceEquals(m.SentVia, via))];
 
     /// <summary>Fails every call whose deadline has passed; public so tests with manual time can drive it.</summary>
     public void Sweep()

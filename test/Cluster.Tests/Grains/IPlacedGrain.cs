@@ -1,3 +1,5 @@
+using Im.Orleans.Concurrency;
+
 namespace Im.Orleans.Cluster.Tests.Grains;
 
 /// <summary>A grain that reports where it runs and keeps a persisted counter, so moves and duplicates show.</summary>
@@ -23,4 +25,10 @@ public interface IPlacedGrain : IGrainWithStringKey
 
     /// <summary>The request context value under "trace", as the grain saw it.</summary>
     Task<string?> Trace();
+
+    /// <summary>Waits, then answers the node running it. Read-only: it may run twice, so a lost connection resends it.</summary>
+    [ReadOnly] Task<string> WhereAmIAfter(int delayMilliseconds);
+
+    /// <summary>The same, but not read-only: a lost connection fails it.</summary>
+    Task<string> WhereAmIAfterWriting(int delayMilliseconds);
 }

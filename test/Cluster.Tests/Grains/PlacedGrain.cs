@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Im.Orleans.Membership;
 using Im.Orleans.Runtime;
 
@@ -37,4 +38,16 @@ internal sealed class PlacedGrain(
     }
 
     public Task<string?> Trace() => Task.FromResult(RequestContext.Get("trace") as string);
+
+    /// <summary>How many times WhereAmIAfter(Writing) started, per key, on any silo (a test cluster is one process).</summary>
+    public static ConcurrentDictionary<string, int> SlowCallsStarted { get; } = new(StringComparer.Ordinal);
+
+    public async Task<string> WhereAmIAfter(int delayMilliseconds)
+    {
+        SlowCallsStarted.AddOrUpdate(GetPrimaryKeyString(), 1, (_, n) => n + 1);
+        await Task.Delay(delayMilliseconds);
+        return local.NodeId;
+    }
+
+    public Task<string> WhereAmIAfterWriting(int delayMilliseconds) => WhereAmIAfter(delayMilliseconds);
 }
