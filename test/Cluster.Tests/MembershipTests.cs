@@ -63,6 +63,17 @@ public sealed class MembershipTests
     }
 
     [Fact]
+    public async Task A_crashed_gateway_is_voted_dead_by_the_silos_it_no_longer_dials()
+    {
+        await using var cluster = await ClusterTestSetup.StartAsync(silos: 2, configure: o => o.DeathTimeout = TimeSpan.FromMinutes(5));
+        var gateway = await cluster.StartClientAsync();
+
+        await gateway.KillAsync();
+        await cluster.WaitForStatusAsync(gateway.NodeId, SiloStatus.Dead, timeout: TimeSpan.FromSeconds(60));
+        Assert.Equal(SiloStatus.Active, cluster.Silos[0].Membership.CurrentSnapshot.GetStatus(cluster.Client.NodeId));
+    }
+
+    [Fact]
     public async Task A_live_silo_whose_connection_drops_is_dialled_again_and_not_voted_dead()
     {
         await using var cluster = await ClusterTestSetup.StartAsync(silos: 2, configure: o => o.DeathTimeout = TimeSpan.FromMinutes(5));

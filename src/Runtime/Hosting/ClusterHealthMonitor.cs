@@ -9,9 +9,11 @@ using Microsoft.Extensions.Options;
 namespace Im.Orleans.Hosting;
 
 /// <summary>
-/// Probes the active silos this node lost its connection to. It dials such a silo every probe period until it
-/// answers, is no longer Active in the view, or is declared dead; every failed dial is a vote that it is dead. A
-/// crashed silo refuses at once, so enough votes come in long before the heartbeat timeout would run out.
+/// Probes the active nodes this node lost its connection to, every probe period, until the connection is back, the node
+/// is no longer Active in the view, or it is declared dead. A silo is dialled, and every failed dial is a vote that it
+/// is dead; a crashed silo refuses at once, so enough votes come in long before the heartbeat timeout would run out.
+/// A gateway listens on nothing: it dials us, and a live one does so at once, so each probe period it stays away is
+/// the vote.
 /// </summary>
 internal sealed class ClusterHealthMonitor(
     MembershipAgent membership, ConnectionManager connections, IOptions<ClusterMembershipOptions> options, TimeProvider time, ILogger<ClusterHealthMonitor> logger)
@@ -21,11 +23,11 @@ internal sealed class ClusterHealthMonitor(
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<string, Task> _probes = new(StringComparer.Ordinal);
 
-    /// <summary>The <see cref="ConnectionManager.ConnectionLost"/> handler: starts probing the node if it is an active silo.</summary>
+    /// <summary>The <see cref="ConnectionManager.ConnectionLost"/> handler: starts probing the node if it is Active.</summary>
     public void OnConnectionLost(FrameConnection connection)
     {
         var nodeId = connection.Remote.NodeId;
-        if (_options.NumVotesForDeathDeclaration == 0 || ActiveSilo(nodeId) is null) return;
+        if (_options.NumVotesForDeathDeclaration == 0 || ActiveNode(nodeId) is null) return;
         lock (_probes)
         {
             if (_stopping.IsCancellationRequested || _probes.ContainsKey(nodeId)) return;
@@ -53,18 +55,26 @@ internal sealed class ClusterHealthMonitor(
         var failures = 0;
         try
         {
-            while (ActiveSilo(nodeId) is { } silo && !connections.TryGetConnection(nodeId, out _))
+            while (ActiveNode(nodeId) is { } node && !connections.TryGetConnection(nodeId, out _))
             {
-                try
+                if (node.Role == NodeRole.Silo)
                 {
-                    await connections.GetOrConnectAsync(nodeId, new DnsEndPoint(silo.Host, silo.Port), ct).ConfigureAwait(false);
-                    if (failures > 0) logger.LogInformation("Silo {Node} answers again after {Failures} failed probe(s)", nodeId, failures);
-                    return;
+                    try
+                    {
+                        await connections.GetOrConnectAsync(nodeId, new DnsEndPoint(node.Host, node.Port), ct).ConfigureAwait(false);
+                        if (failures > 0) logger.LogInformation("Silo {Node} answers again after {Failures} failed probe(s)", nodeId, failures);
+                        return;
+                    }
+                    catch (ConnectionFailedException) when (!ct.IsCancellationRequested)
+                    {
+                        failures++;
+                        if (await membership.VoteDeadAsync(nodeId, ct).ConfigureAwait(false)) return;
+                    }
                 }
-                catch (ConnectionFailedException) when (!ct.IsCancellationRequested)
+                else if (failures++ > 0 && await membership.VoteDeadAsync(nodeId, ct).ConfigureAwait(false))
                 {
-                    failures++;
-                    if (await membership.VoteDeadAsync(nodeId, ct).ConfigureAwait(false)) return;
+                    // The gateway had a whole probe period to dial back in before the first vote.
+                    return;
                 }
 
                 await Task.Delay(_options.ProbePeriod, time, ct).ConfigureAwait(false);
@@ -76,8 +86,8 @@ internal sealed class ClusterHealthMonitor(
         }
         catch (Exception e)
         {
-            // The table was unreachable for a vote: the heartbeat timeout still declares the silo dead if it is.
-            logger.LogWarning(e, "Probing silo {Node} failed; leaving it to the heartbeat timeout", nodeId);
+            // The table was unreachable for a vote: the heartbeat timeout still declares the node dead if it is.
+            logger.LogWarning(e, "Probing node {Node} failed; leaving it to the heartbeat timeout", nodeId);
         }
         finally
         {
@@ -85,8 +95,8 @@ internal sealed class ClusterHealthMonitor(
         }
     }
 
-    private MembershipEntry? ActiveSilo(string nodeId) =>
-        membership.CurrentSnapshot.Members.TryGetValue(nodeId, out var entry) && entry.Role == NodeRole.Silo && entry.Status == SiloStatus.Active && nodeId != membership.Local.NodeId
+    private MembershipEntry? ActiveNode(string nodeId) =>
+        membership.CurrentSnapshot.Members.TryGetValue(nodeId, out var entry) && entry.Status == SiloStatus.Active && nodeId != membership.Local.NodeId
             ? entry
             : null;
 }

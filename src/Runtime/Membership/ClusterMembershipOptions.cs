@@ -28,13 +28,14 @@ public sealed class ClusterMembershipOptions
     internal TimeSpan ConfirmAfter => DeathTimeout * 2 / 5;
 
     /// <summary>
-    /// How many nodes must fail to reach an active silo, after its last heartbeat, to declare it dead before
-    /// <see cref="DeathTimeout"/> runs out (every other live node, when fewer are left). 0 turns votes off. The silo
-    /// must also have missed two heartbeats, so a node that still writes them is never voted dead.
+    /// How many nodes must lose an active node, after its last heartbeat, to declare it dead before
+    /// <see cref="DeathTimeout"/> runs out (every other live node, when fewer are left): a silo that refuses their dials,
+    /// a gateway that does not dial back. 0 turns votes off. The node must also have missed two heartbeats, so one
+    /// that still writes them is never voted dead.
     /// </summary>
     public int NumVotesForDeathDeclaration { get; set; } = 2;
 
-    /// <summary>How often a node dials an active silo it lost its connection to; each failed dial is a vote that it is dead.</summary>
+    /// <summary>How often a node dials an active silo it lost its connection to (each failed dial is a vote that it is dead), or checks whether a lost gateway dialled back.</summary>
     public TimeSpan ProbePeriod { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>What a vote needs to count, and how many votes kill.</summary>
