@@ -11,12 +11,15 @@ namespace Im.Orleans.Gateway.Files;
 internal sealed class PostgresFileStore : IFileStore, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
     private readonly AsyncOnce _schema;
 
-    public PostgresFileStore(string connectionString)
+    /// <summary>On the process's shared pool for the connection string when <paramref name="shared"/> is given, else on a pool of its own.</summary>
+    public PostgresFileStore(string connectionString, PostgresDataSources? shared = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _ownsDataSource = shared is null;
+        _dataSource = shared?.Get(connectionString) ?? NpgsqlDataSource.Create(connectionString);
         // Created on first use; a failure (database not up yet) is retried by the next call.
         _schema = new AsyncOnce(ct => PostgresSchema.CreateAsync(_dataSource, PostgresFileSql.CreateSchema, ct));
     }
@@ -78,7 +81,7 @@ internal sealed class PostgresFileStore : IFileStore, IAsyncDisposable
         return content is byte[] bytes ? new MemoryStream(bytes, writable: false) : null;
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
 
     private Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Im.Orleans.Storage;
 using Im.Orleans.Gateway.Accounts;
 using Im.Orleans.Gateway.Auth;
 using Im.Orleans.Gateway.Files;
@@ -30,7 +32,8 @@ public static class GatewayServiceCollectionExtensions
             .Validate(o => o.Validate() is null, "Invalid Hub options: keep-alive must be positive and the client timeout at least twice the keep-alive.")
             .ValidateOnStart();
 
-        services.AddSingleton<IAccountStore>(sp => new SqlAccountStore(ConnectionFactory(storage, sp.GetRequiredService<IOptions<DataOptions>>().Value)));
+        services.TryAddSingleton<PostgresDataSources>();
+        services.AddSingleton<IAccountStore>(sp => new SqlAccountStore(ConnectionFactory(storage, sp)));
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<SigningKeyProvider>();
         services.AddSingleton<TokenService>();
@@ -43,7 +46,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<GatewayObserverReference>();
         services.AddSingleton<SendRateLimiter>();
         // Files follow the account store: in PostgreSQL whenever the gateway's storage is, so any gateway serves any upload.
-        if (storage.UsePostgres) services.AddSingleton<IFileStore>(_ => new PostgresFileStore(storage.PostgresConnectionString!));
+        if (storage.UsePostgres) services.AddSingleton<IFileStore>(sp => new PostgresFileStore(storage.PostgresConnectionString!, sp.GetRequiredService<PostgresDataSources>()));
         else services.AddSingleton<IFileStore, DiskFileStore>();
         services.AddHostedService<ConnectionRefreshService>();
         services.AddSignalR(o => o.AddFilter<ChatHubFilter>()).AddJsonProtocol();
@@ -64,16 +67,12 @@ public static class GatewayServiceCollectionExtensions
         if (!services.Any(d => d.ServiceType == typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
     }
 
-    private static Func<System.Data.Common.DbConnection> ConnectionFactory(StorageSettings storage, DataOptions data)
+    private static Func<System.Data.Common.DbConnection> ConnectionFactory(StorageSettings storage, IServiceProvider services)
     {
-        if (storage.UsePostgres)
-        {
-            var source = NpgsqlDataSource.Create(storage.PostgresConnectionString!);
-            return source.CreateConnection;
-        }
+        if (storage.UsePostgres) return services.GetRequiredService<PostgresDataSources>().Get(storage.PostgresConnectionString!).CreateConnection;
         var connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = Path.Combine(data.EnsureFullPath(), "accounts.db"),
+            DataSource = Path.Combine(services.GetRequiredService<IOptions<DataOptions>>().Value.EnsureFullPath(), "accounts.db"),
             Pooling = true,
         }.ToString();
         return () => new SqliteConnection(connectionString);

@@ -1,3 +1,4 @@
+using Im.Orleans.Storage;
 using Im.Orleans.Grains.Messages;
 using Im.Orleans.Grains.Options;
 using Im.Orleans.Grains.Users;
@@ -34,10 +35,13 @@ public static class ChatGrainsHostingExtensions
 
         // A store registered before (a test's in-memory one) wins.
         if (services.Any(d => d.ServiceType == typeof(IMessageStore))) return silo;
+        services.TryAddSingleton<PostgresDataSources>();
         services.TryAddSingleton<IMessageStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<MessageStoreOptions>>().Value;
-            return options.UsesPostgres ? new PostgresMessageStore(options.PostgresConnectionString!) : new SqliteMessageStore(options);
+            return options.UsesPostgres
+                ? new PostgresMessageStore(options.PostgresConnectionString!, sp.GetRequiredService<PostgresDataSources>())
+                : new SqliteMessageStore(options);
         });
         services.AddSingleton<IStartupTask>(sp => (IStartupTask)sp.GetRequiredService<IMessageStore>());
         return silo;

@@ -9,12 +9,15 @@ namespace Im.Orleans.Grains.Messages;
 internal sealed class PostgresMessageStore : IMessageStore, IStartupTask, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
     private readonly AsyncOnce _schema;
 
-    public PostgresMessageStore(string connectionString)
+    /// <summary>On the process's shared pool for the connection string when <paramref name="shared"/> is given, else on a pool of its own.</summary>
+    public PostgresMessageStore(string connectionString, PostgresDataSources? shared = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _ownsDataSource = shared is null;
+        _dataSource = shared?.Get(connectionString) ?? NpgsqlDataSource.Create(connectionString);
         _schema = new AsyncOnce(ct => PostgresSchema.CreateAsync(_dataSource, PostgresMessageSql.CreateSchema, ct));
     }
 
@@ -100,7 +103,7 @@ internal sealed class PostgresMessageStore : IMessageStore, IStartupTask, IAsync
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
 
     private async Task<IReadOnlyList<Message>> ReadAsync(string sql, string conversationId, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
     {

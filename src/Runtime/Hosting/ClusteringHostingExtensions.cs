@@ -1,3 +1,4 @@
+using Im.Orleans.Storage;
 using System.Net;
 using System.Net.Sockets;
 using Im.Orleans.Configuration;
@@ -47,7 +48,8 @@ public static class ClusteringHostingExtensions
             return new LocalNodeInfo(sp.GetRequiredService<LocalNode>().Id, role, options.AdvertisedHost, port);
         });
         // A test cluster registers a shared in-memory table first; everyone else gets PostgreSQL.
-        services.TryAddSingleton<IMembershipTable>(sp => new PostgresMembershipTable(sp.GetRequiredService<IOptions<ClusterOptions>>()));
+        services.TryAddSingleton<PostgresDataSources>();
+        services.TryAddSingleton<IMembershipTable>(sp => new PostgresMembershipTable(sp.GetRequiredService<IOptions<ClusterOptions>>(), sp.GetRequiredService<PostgresDataSources>()));
         services.AddSingleton<MembershipAgent>();
         services.AddSingleton<IClusterMembershipService>(sp => sp.GetRequiredService<MembershipAgent>());
         services.AddSingleton(sp => new ConnectionManager(

@@ -13,15 +13,18 @@ internal sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposab
     private readonly string _clusterId;
     private readonly bool _ownsDataSource;
 
-    /// <summary>Uses <see cref="ClusterOptions.ConnectionString"/> and <see cref="ClusterOptions.ClusterId"/>; owns the data source.</summary>
-    public PostgresMembershipTable(IOptions<ClusterOptions> options)
+    /// <summary>
+    /// Uses <see cref="ClusterOptions.ConnectionString"/> and <see cref="ClusterOptions.ClusterId"/>, on the process's
+    /// shared pool when <paramref name="shared"/> is given, else on a data source of its own.
+    /// </summary>
+    public PostgresMembershipTable(IOptions<ClusterOptions> options, PostgresDataSources? shared = null)
     {
         var value = options.Value;
         value.Validate();
         if (!value.IsClusterMode) throw new OptionsValidationException(ClusterOptions.SectionName, typeof(ClusterOptions), ["The PostgreSQL membership table needs Cluster:ConnectionString."]);
-        _dataSource = NpgsqlDataSource.Create(value.ConnectionString!);
+        _ownsDataSource = shared is null;
+        _dataSource = shared?.Get(value.ConnectionString!) ?? NpgsqlDataSource.Create(value.ConnectionString!);
         _clusterId = value.ClusterId;
-        _ownsDataSource = true;
     }
 
     /// <summary>Uses a data source owned by the caller.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Im.Orleans.Serialization;
 using Im.Orleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,10 +42,12 @@ public static class GrainStorageHostingExtensions
         CheckName(builder, name);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.AddOptions<PostgresGrainStorageOptions>(name).Configure(configure);
+        builder.Services.TryAddSingleton<PostgresDataSources>();
         builder.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => new PostgresGrainStorage(
             name,
             sp.GetRequiredService<IOptionsMonitor<PostgresGrainStorageOptions>>().Get(name),
             sp.GetRequiredService<GrainSerializer>(),
+            sp.GetRequiredService<PostgresDataSources>(),
             sp.GetService<ILogger<PostgresGrainStorage>>()));
         AddStartupTask(builder, name);
         return builder;

@@ -13,16 +13,25 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStartupTask, IAsyncDi
 {
     private readonly VersionedStateOperations _operations;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
     private readonly AsyncOnce _schema;
     private readonly ILogger? _logger;
 
+    /// <summary>A storage with its own pool, disposed with it.</summary>
     public PostgresGrainStorage(string name, PostgresGrainStorageOptions options, GrainSerializer serializer, ILogger<PostgresGrainStorage>? logger = null)
+        : this(name, options, serializer, null, logger)
+    {
+    }
+
+    /// <summary>A storage on the process's shared pool for its connection string (see <see cref="PostgresDataSources"/>).</summary>
+    public PostgresGrainStorage(string name, PostgresGrainStorageOptions options, GrainSerializer serializer, PostgresDataSources? shared, ILogger<PostgresGrainStorage>? logger = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(serializer);
         options.Validate(name);
-        _dataSource = NpgsqlDataSource.Create(options.ConnectionString!);
+        _ownsDataSource = shared is null;
+        _dataSource = shared?.Get(options.ConnectionString!) ?? NpgsqlDataSource.Create(options.ConnectionString!);
         _logger = logger;
         _operations = new VersionedStateOperations(name, serializer, this);
         _schema = new AsyncOnce(CreateSchemaAsync);
@@ -54,9 +63,12 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStartupTask, IAsyncDi
 
     // The same instance is registered as a keyed IGrainStorage and as an IStartupTask, so the container disposes
     // it twice; NpgsqlDataSource tolerates that.
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
 
-    public void Dispose() => _dataSource.Dispose();
+    public void Dispose()
+    {
+        if (_ownsDataSource) _dataSource.Dispose();
+    }
 
     async Task<StateRecord?> IStateRecordStore.ReadAsync(GrainId grainId, string stateName)
     {
