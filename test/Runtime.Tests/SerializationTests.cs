@@ -22,7 +22,7 @@ public sealed class SerializationTests
         var sent = capture.Last!;
 
         var wire = Enumerable.Range(0, sent.ArgumentCount).Select(i => serializer.Serialize(sent.GetArgument(i), sent.GetArgumentType(i))).ToList();
-        var received = types.CreateInvokable(sent.InterfaceType, sent.MethodId);
+        var received = types.CreateInvokable(sent.InterfaceType, sent.MethodId, sent.MethodName);
         for (var i = 0; i < wire.Count; i++) received.SetArgument(i, serializer.Deserialize(wire[i], received.GetArgumentType(i)));
 
         var grain = await silo.CreateGrainAsync<CounterGrain>("wire");
@@ -30,6 +30,22 @@ public sealed class SerializationTests
         await invocation;
         var resultBytes = serializer.Serialize(received.GetResult(invocation), received.ResultType!);
         Assert.Equal(new Note("bob", "über 🚀!", 7), serializer.Deserialize(resultBytes, typeof(Note)));
+    }
+
+    [Fact]
+    public async Task A_request_numbered_by_another_build_finds_its_method_by_name_or_fails_naming_it()
+    {
+        await using var silo = TestSilo.Create();
+        var types = silo.ServiceProvider.GetRequiredService<GrainTypeManager>();
+        var methods = types.GetInterface(typeof(ICounterGrain)).InvokableFactories.Select(f => f()).ToList();
+        var echo = methods.Single(m => m.MethodName == nameof(ICounterGrain.Echo));
+
+        // A newer build inserted methods before Echo (or an older one lacked some): its id points elsewhere here.
+        foreach (var id in new[] { echo.MethodId, (echo.MethodId + 1) % methods.Count, 999, -1 })
+            Assert.Equal(nameof(ICounterGrain.Echo), types.CreateInvokable(typeof(ICounterGrain), id, nameof(ICounterGrain.Echo)).MethodName);
+
+        var e = Assert.Throws<InvalidOperationException>(() => types.CreateInvokable(typeof(ICounterGrain), echo.MethodId, "AddedInANewerBuild"));
+        Assert.Contains("AddedInANewerBuild", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,6 +12,7 @@ namespace Im.Orleans.Catalog;
 internal sealed class GrainTypeManager
 {
     private readonly Dictionary<Type, InterfaceRegistration> _interfaces = new();
+    private readonly ConcurrentDictionary<(Type Interface, string Name), Func<Invokable>?> _factoriesByName = new();
     private readonly Dictionary<string, Type> _interfacesByName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, string> _grainTypes = new();
     private readonly Dictionary<string, List<Type>> _classesByGrainType = new(StringComparer.Ordinal);
@@ -66,12 +67,26 @@ internal sealed class GrainTypeManager
             ? type
             : throw new InvalidOperationException($"No grain or observer interface '{fullName}' is known here. Do all nodes run the same build?");
 
-    /// <summary>An empty invokable for a method, for requests arriving from another process.</summary>
-    public Invokable CreateInvokable(Type interfaceType, int methodId)
+    /// <summary>
+    /// An empty invokable for a method, for requests arriving from another process. The id is the method's position
+    /// in the interface, which a node built from another version of it may number differently (a rolling deploy):
+    /// the name decides, so such a call reaches the method it names or fails saying so, never a neighbour.
+    /// </summary>
+    public Invokable CreateInvokable(Type interfaceType, int methodId, string methodName)
     {
         var factories = GetInterface(interfaceType).InvokableFactories;
-        if ((uint)methodId >= (uint)factories.Length) throw new InvalidOperationException($"'{interfaceType.FullName}' has no method {methodId}.");
-        return factories[methodId]();
+        if ((uint)methodId < (uint)factories.Length)
+        {
+            var byId = factories[methodId]();
+            if (byId.MethodName == methodName) return byId;
+        }
+        var byName = _factoriesByName.GetOrAdd((interfaceType, methodName), static (key, all) =>
+        {
+            var named = all.Where(f => f().MethodName == key.Name).ToArray();
+            return named.Length == 1 ? named[0] : null;
+        }, factories);
+        return byName?.Invoke() ?? throw new InvalidOperationException(
+            $"'{interfaceType.FullName}' has no method {methodName} here (the caller numbers it {methodId}), or several by that name. Do all nodes run the same build?");
     }
 
     public GrainClassInfo GetClassInfo(GrainId grainId) => _classInfos.GetOrAdd(grainId.Type, static (type, self) =>

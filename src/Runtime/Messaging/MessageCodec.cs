@@ -6,7 +6,7 @@ using Im.Orleans.Serialization;
 namespace Im.Orleans.Messaging;
 
 /// <summary>
-/// Turns messages into frames for another node and back: a binary header (kind, correlation id, target, method,
+/// Turns messages into frames for another node and back: a binary header (kind, correlation id, target, method id and name,
 /// time left, forward count, request context) followed by each argument as JSON from the source-generated contexts.
 /// </summary>
 internal sealed class MessageCodec(GrainTypeManager types, GrainSerializer serializer, ExceptionCodec exceptions, TimeProvider time)
@@ -21,6 +21,7 @@ internal sealed class MessageCodec(GrainTypeManager types, GrainSerializer seria
         writer.WriteString(message.Target.Key);
         writer.WriteString(request.InterfaceType.FullName);
         writer.WriteInt32(request.MethodId);
+        writer.WriteString(request.MethodName);
         writer.WriteInt32(RemainingMilliseconds(message.Deadline));
         writer.WriteByte((byte)Math.Min(message.ForwardCount, byte.MaxValue));
         RequestContextCodec.Write(writer, message.RequestContextData);
@@ -33,7 +34,9 @@ internal sealed class MessageCodec(GrainTypeManager types, GrainSerializer seria
     public Message DecodeRequest(ref FrameReader reader, FrameKind kind, long correlationId, Action<byte[]> reply)
     {
         var target = new GrainId(reader.ReadRequiredString(), reader.ReadRequiredString());
-        var request = types.CreateInvokable(types.GetInterfaceByName(reader.ReadRequiredString()), reader.ReadInt32());
+        var interfaceType = types.GetInterfaceByName(reader.ReadRequiredString());
+        var methodId = reader.ReadInt32();
+        var request = types.CreateInvokable(interfaceType, methodId, reader.ReadRequiredString());
         var remaining = reader.ReadInt32();
         var forwardCount = reader.ReadByte();
         var context = RequestContextCodec.Read(ref reader);
