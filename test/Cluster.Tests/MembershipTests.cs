@@ -1,6 +1,6 @@
 using Im.Orleans.Networking;
-using Microsoft.Extensions.DependencyInjection;
 using Im.Orleans.Runtime;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Im.Orleans.Cluster.Tests;

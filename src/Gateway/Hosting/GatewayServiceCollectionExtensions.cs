@@ -1,17 +1,16 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Im.Orleans.Storage;
 using Im.Orleans.Gateway.Accounts;
 using Im.Orleans.Gateway.Auth;
 using Im.Orleans.Gateway.Files;
 using Im.Orleans.Gateway.Health;
 using Im.Orleans.Gateway.Hubs;
+using Im.Orleans.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Im.Orleans.Gateway.Hosting;
 

@@ -1,8 +1,8 @@
-using Im.Orleans.Storage;
 using Im.Orleans.Grains.Messages;
 using Im.Orleans.Grains.Options;
 using Im.Orleans.Grains.Users;
 using Im.Orleans.Hosting;
+using Im.Orleans.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

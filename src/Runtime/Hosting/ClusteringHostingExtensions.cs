@@ -1,4 +1,3 @@
-using Im.Orleans.Storage;
 using System.Net;
 using System.Net.Sockets;
 using Im.Orleans.Configuration;
@@ -7,6 +6,7 @@ using Im.Orleans.Membership;
 using Im.Orleans.Messaging;
 using Im.Orleans.Networking;
 using Im.Orleans.Runtime;
+using Im.Orleans.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,7 +1,7 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Im.Orleans.Serialization;
 using Im.Orleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
