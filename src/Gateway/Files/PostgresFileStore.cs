@@ -8,21 +8,10 @@ namespace Im.Orleans.Gateway.Files;
 /// Uploaded files in the im_files table of the gateway's PostgreSQL database (metadata and bytes in one row), so
 /// every gateway of a cluster serves every file and gateways keep nothing on local disk.
 /// </summary>
-internal sealed class PostgresFileStore : IFileStore, IAsyncDisposable
+/// <param name="shared">The process's pools; without it the store opens a pool of its own.</param>
+internal sealed class PostgresFileStore(string connectionString, PostgresDataSources? shared = null)
+    : PostgresStore(connectionString, shared, PostgresFileSql.CreateSchema), IFileStore
 {
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly bool _ownsDataSource;
-    private readonly AsyncOnce _schema;
-
-    /// <summary>On the process's shared pool for the connection string when <paramref name="shared"/> is given, else on a pool of its own.</summary>
-    public PostgresFileStore(string connectionString, PostgresDataSources? shared = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _ownsDataSource = shared is null;
-        _dataSource = shared?.Get(connectionString) ?? NpgsqlDataSource.Create(connectionString);
-        // Created on first use; a failure (database not up yet) is retried by the next call.
-        _schema = new AsyncOnce(ct => PostgresSchema.CreateAsync(_dataSource, PostgresFileSql.CreateSchema, ct));
-    }
 
     public async Task<StoredFile> SaveAsync(Stream content, StoredFile metadata, CancellationToken cancellationToken)
     {
@@ -37,7 +26,7 @@ internal sealed class PostgresFileStore : IFileStore, IAsyncDisposable
         var stored = metadata with { Size = bytes.LongLength };
 
         await EnsureSchemaAsync(cancellationToken);
-        await using var command = _dataSource.CreateCommand(PostgresFileSql.Insert);
+        await using var command = DataSource.CreateCommand(PostgresFileSql.Insert);
         command.Parameters.AddWithValue("id", NpgsqlDbType.Text, stored.Id);
         command.Parameters.AddWithValue("conversation_id", NpgsqlDbType.Text, stored.ConversationId);
         command.Parameters.AddWithValue("uploader_id", NpgsqlDbType.Text, stored.UploaderId);
@@ -54,7 +43,7 @@ internal sealed class PostgresFileStore : IFileStore, IAsyncDisposable
     {
         if (!FileIds.IsValid(id)) return null;
         await EnsureSchemaAsync(cancellationToken);
-        await using var command = _dataSource.CreateCommand(PostgresFileSql.Find);
+        await using var command = DataSource.CreateCommand(PostgresFileSql.Find);
         command.Parameters.AddWithValue("id", NpgsqlDbType.Text, id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
@@ -72,7 +61,7 @@ internal sealed class PostgresFileStore : IFileStore, IAsyncDisposable
     {
         if (!FileIds.IsValid(file.Id)) return null;
         await EnsureSchemaAsync(cancellationToken);
-        await using var command = _dataSource.CreateCommand(PostgresFileSql.ReadContent);
+        await using var command = DataSource.CreateCommand(PostgresFileSql.ReadContent);
         command.Parameters.AddWithValue("id", NpgsqlDbType.Text, file.Id);
         // The whole file is read into memory rather than streamed off the connection: files are at most
         // Files:MaxBytes (10 MiB by default), and a seekable MemoryStream lets the download answer Range requests
@@ -80,8 +69,4 @@ internal sealed class PostgresFileStore : IFileStore, IAsyncDisposable
         var content = await command.ExecuteScalarAsync(cancellationToken);
         return content is byte[] bytes ? new MemoryStream(bytes, writable: false) : null;
     }
-
-    public ValueTask DisposeAsync() => _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
-
-    private Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
 }

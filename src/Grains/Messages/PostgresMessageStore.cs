@@ -6,20 +6,10 @@ using NpgsqlTypes;
 namespace Im.Orleans.Grains.Messages;
 
 /// <summary>The message log in PostgreSQL (cluster mode), through a pooled <see cref="NpgsqlDataSource"/>.</summary>
-internal sealed class PostgresMessageStore : IMessageStore, IStartupTask, IAsyncDisposable
+/// <param name="shared">The process's pools; without it the store opens a pool of its own.</param>
+internal sealed class PostgresMessageStore(string connectionString, PostgresDataSources? shared = null)
+    : PostgresStore(connectionString, shared, PostgresMessageSql.CreateSchema), IMessageStore, IStartupTask
 {
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly bool _ownsDataSource;
-    private readonly AsyncOnce _schema;
-
-    /// <summary>On the process's shared pool for the connection string when <paramref name="shared"/> is given, else on a pool of its own.</summary>
-    public PostgresMessageStore(string connectionString, PostgresDataSources? shared = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _ownsDataSource = shared is null;
-        _dataSource = shared?.Get(connectionString) ?? NpgsqlDataSource.Create(connectionString);
-        _schema = new AsyncOnce(ct => PostgresSchema.CreateAsync(_dataSource, PostgresMessageSql.CreateSchema, ct));
-    }
 
     public Task Execute(CancellationToken cancellationToken) => EnsureSchemaAsync(cancellationToken);
 
@@ -28,7 +18,7 @@ internal sealed class PostgresMessageStore : IMessageStore, IStartupTask, IAsync
         if (messages.Count == 0) return [];
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         var inserted = new HashSet<string>(StringComparer.Ordinal);
-        await using (var command = _dataSource.CreateCommand(PostgresMessageSql.InsertBatch))
+        await using (var command = DataSource.CreateCommand(PostgresMessageSql.InsertBatch))
         {
             command.Parameters.AddWithValue("conversation", conversationId);
             command.Parameters.Add(Array("seqs", NpgsqlDbType.Bigint, messages.Select(m => m.Seq).ToArray()));
@@ -78,7 +68,7 @@ internal sealed class PostgresMessageStore : IMessageStore, IStartupTask, IAsync
     public async Task<long> GetLastSeqAsync(string conversationId, CancellationToken cancellationToken = default)
     {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = _dataSource.CreateCommand(PostgresMessageSql.LastSeq);
+        await using var command = DataSource.CreateCommand(PostgresMessageSql.LastSeq);
         command.Parameters.AddWithValue("conversation", conversationId);
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
@@ -86,7 +76,7 @@ internal sealed class PostgresMessageStore : IMessageStore, IStartupTask, IAsync
     public async Task<bool> MarkRecalledAsync(string conversationId, long seq, CancellationToken cancellationToken = default)
     {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = _dataSource.CreateCommand(PostgresMessageSql.MarkRecalled);
+        await using var command = DataSource.CreateCommand(PostgresMessageSql.MarkRecalled);
         command.Parameters.AddWithValue("conversation", conversationId);
         command.Parameters.AddWithValue("seq", seq);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
@@ -95,7 +85,7 @@ internal sealed class PostgresMessageStore : IMessageStore, IStartupTask, IAsync
     public async Task<long> CountFromOthersAsync(string conversationId, string userId, long afterSeq, long upToSeq = long.MaxValue, CancellationToken cancellationToken = default)
     {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = _dataSource.CreateCommand(PostgresMessageSql.CountFromOthers);
+        await using var command = DataSource.CreateCommand(PostgresMessageSql.CountFromOthers);
         command.Parameters.AddWithValue("conversation", conversationId);
         command.Parameters.AddWithValue("after", afterSeq);
         command.Parameters.AddWithValue("upTo", upToSeq);
@@ -103,12 +93,10 @@ internal sealed class PostgresMessageStore : IMessageStore, IStartupTask, IAsync
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    public ValueTask DisposeAsync() => _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
-
     private async Task<IReadOnlyList<Message>> ReadAsync(string sql, string conversationId, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = _dataSource.CreateCommand(sql);
+        await using var command = DataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("conversation", conversationId);
         bind(command);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -116,8 +104,6 @@ internal sealed class PostgresMessageStore : IMessageStore, IStartupTask, IAsync
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) page.Add(ReadMessage(reader));
         return page;
     }
-
-    private Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
 
     private static NpgsqlParameter Array<T>(string name, NpgsqlDbType elementType, T[] values) =>
         new(name, NpgsqlDbType.Array | elementType) { Value = values };

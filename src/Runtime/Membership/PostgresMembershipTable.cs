@@ -9,9 +9,9 @@ namespace Im.Orleans.Membership;
 /// <summary>The membership table in PostgreSQL (table im_membership), through a pooled <see cref="NpgsqlDataSource"/>.</summary>
 internal sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
 {
+    private readonly PostgresDataSourceLease _lease;
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _clusterId;
-    private readonly bool _ownsDataSource;
 
     /// <summary>
     /// Uses <see cref="ClusterOptions.ConnectionString"/> and <see cref="ClusterOptions.ClusterId"/>, on the process's
@@ -22,8 +22,8 @@ internal sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposab
         var value = options.Value;
         value.Validate();
         if (!value.IsClusterMode) throw new OptionsValidationException(ClusterOptions.SectionName, typeof(ClusterOptions), ["The PostgreSQL membership table needs Cluster:ConnectionString."]);
-        _ownsDataSource = shared is null;
-        _dataSource = shared?.Get(value.ConnectionString!) ?? NpgsqlDataSource.Create(value.ConnectionString!);
+        _lease = PostgresDataSourceLease.For(value.ConnectionString!, shared);
+        _dataSource = _lease.Source;
         _clusterId = value.ClusterId;
     }
 
@@ -32,6 +32,7 @@ internal sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposab
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentException.ThrowIfNullOrEmpty(clusterId);
+        _lease = PostgresDataSourceLease.Borrow(dataSource);
         _dataSource = dataSource;
         _clusterId = clusterId;
     }
@@ -116,7 +117,7 @@ internal sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposab
         return await ExecuteWithIntervalAsync(PostgresMembershipSql.DeleteDeadOlderThan, age, ct).ConfigureAwait(false);
     }
 
-    public ValueTask DisposeAsync() => _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => _lease.DisposeAsync();
 
     private async Task<int> ExecuteWithIntervalAsync(string sql, TimeSpan interval, CancellationToken ct)
     {

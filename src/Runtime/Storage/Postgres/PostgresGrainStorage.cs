@@ -12,8 +12,8 @@ namespace Im.Orleans.Storage;
 public sealed class PostgresGrainStorage : IGrainStorage, IStartupTask, IAsyncDisposable, IDisposable, IStateRecordStore
 {
     private readonly VersionedStateOperations _operations;
+    private readonly PostgresDataSourceLease _lease;
     private readonly NpgsqlDataSource _dataSource;
-    private readonly bool _ownsDataSource;
     private readonly AsyncOnce _schema;
     private readonly ILogger? _logger;
 
@@ -30,8 +30,8 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStartupTask, IAsyncDi
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(serializer);
         options.Validate(name);
-        _ownsDataSource = shared is null;
-        _dataSource = shared?.Get(options.ConnectionString!) ?? NpgsqlDataSource.Create(options.ConnectionString!);
+        _lease = PostgresDataSourceLease.For(options.ConnectionString!, shared);
+        _dataSource = _lease.Source;
         _logger = logger;
         _operations = new VersionedStateOperations(name, serializer, this);
         _schema = new AsyncOnce(CreateSchemaAsync);
@@ -63,12 +63,9 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStartupTask, IAsyncDi
 
     // The same instance is registered as a keyed IGrainStorage and as an IStartupTask, so the container disposes
     // it twice; NpgsqlDataSource tolerates that.
-    public ValueTask DisposeAsync() => _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => _lease.DisposeAsync();
 
-    public void Dispose()
-    {
-        if (_ownsDataSource) _dataSource.Dispose();
-    }
+    public void Dispose() => _lease.Dispose();
 
     async Task<StateRecord?> IStateRecordStore.ReadAsync(GrainId grainId, string stateName)
     {
