@@ -12,7 +12,6 @@ namespace Im.Orleans.Gateway.Files;
 internal sealed class PostgresFileStore(string connectionString, PostgresDataSources? shared = null)
     : PostgresStore(connectionString, shared, PostgresFileSql.CreateSchema), IFileStore
 {
-
     public async Task<StoredFile> SaveAsync(Stream content, StoredFile metadata, CancellationToken cancellationToken)
     {
         if (!FileIds.IsValid(metadata.Id)) throw new ArgumentException($"'{metadata.Id}' is not a file id.", nameof(metadata));

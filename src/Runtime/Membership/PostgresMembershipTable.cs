@@ -10,7 +10,6 @@ namespace Im.Orleans.Membership;
 internal sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
 {
     private readonly PostgresDataSourceLease _lease;
-    private readonly NpgsqlDataSource _dataSource;
     private readonly string _clusterId;
 
     /// <summary>
@@ -23,7 +22,6 @@ internal sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposab
         value.Validate();
         if (!value.IsClusterMode) throw new OptionsValidationException(ClusterOptions.SectionName, typeof(ClusterOptions), ["The PostgreSQL membership table needs Cluster:ConnectionString."]);
         _lease = PostgresDataSourceLease.For(value.ConnectionString!, shared);
-        _dataSource = _lease.Source;
         _clusterId = value.ClusterId;
     }
 
@@ -33,11 +31,12 @@ internal sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposab
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentException.ThrowIfNullOrEmpty(clusterId);
         _lease = PostgresDataSourceLease.Borrow(dataSource);
-        _dataSource = dataSource;
         _clusterId = clusterId;
     }
 
-    public Task InitializeAsync(CancellationToken ct) => PostgresSchema.CreateAsync(_dataSource, PostgresMembershipSql.CreateSchema, ct);
+    private NpgsqlDataSource DataSource => _lease.Source;
+
+    public Task InitializeAsync(CancellationToken ct) => PostgresSchema.CreateAsync(DataSource, PostgresMembershipSql.CreateSchema, ct);
 
     public async Task<IReadOnlyList<MembershipEntry>> ReadAllAsync(CancellationToken ct)
     {
@@ -98,7 +97,7 @@ internal sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposab
 
     public async Task<bool> VoteDeadAsync(string targetNodeId, string voterNodeId, DeathVoteRules rules, CancellationToken ct)
     {
-        await using var batch = _dataSource.CreateBatch();
+        await using var batch = DataSource.CreateBatch();
         var vote = AddBatchCommand(batch, PostgresMembershipSql.Vote);
         vote.Parameters.Add(new NpgsqlParameter<string> { TypedValue = targetNodeId });
         vote.Parameters.Add(new NpgsqlParameter<string> { TypedValue = voterNodeId });
@@ -136,7 +135,7 @@ internal sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposab
 
     private NpgsqlCommand CreateCommand(string sql)
     {
-        var command = _dataSource.CreateCommand(sql);
+        var command = DataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _clusterId });
         return command;
     }

@@ -14,11 +14,7 @@ public sealed class InMemoryMembershipTableTests
     public async Task A_silent_row_is_suspected_first_and_declared_dead_only_if_it_stays_silent()
     {
         var table = new InMemoryMembershipTable(_clock);
-        foreach (var id in new[] { "paused", "crashed" })
-        {
-            await table.InsertAsync(new MembershipEntry(id, NodeRole.Silo, "127.0.0.1", 11111, SiloStatus.Joining, _clock.GetUtcNow(), _clock.GetUtcNow(), 0), default);
-            await table.TryUpdateStatusAsync(id, SiloStatus.Active, 1, default);
-        }
+        foreach (var id in new[] { "paused", "crashed" }) await AddActiveAsync(table, id);
 
         // Everyone was paused (or the table unreachable) for a minute: every heartbeat is old, nobody dies yet.
         _clock.Advance(TimeSpan.FromMinutes(1));

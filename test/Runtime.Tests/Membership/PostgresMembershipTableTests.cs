@@ -96,11 +96,7 @@ public sealed class PostgresMembershipTableTests(PostgresServer postgres)
     {
         await using var db = await OpenAsync("mem_suspect");
         var table = db.Table("c1");
-        foreach (var id in new[] { "paused", "crashed" })
-        {
-            await table.InsertAsync(Entry(id), default);
-            await table.TryUpdateStatusAsync(id, SiloStatus.Active, 1, default);
-        }
+        await AddActiveAsync(table, "paused", "crashed");
         // Every heartbeat is old, as when the database or every node was paused for ten minutes.
         await db.ExecuteAsync("UPDATE im_membership SET i_am_alive = now() - interval '10 minutes'");
 
@@ -171,11 +167,7 @@ public sealed class PostgresMembershipTableTests(PostgresServer postgres)
     {
         await using var db = await OpenAsync("mem_votes");
         var table = db.Table("c1");
-        foreach (var id in new[] { "target", "a", "b", "c", "stale" })
-        {
-            await table.InsertAsync(Entry(id), default);
-            await table.TryUpdateStatusAsync(id, SiloStatus.Active, 1, default);
-        }
+        await AddActiveAsync(table, "target", "a", "b", "c", "stale");
         await db.ExecuteAsync("UPDATE im_membership SET i_am_alive = now() - interval '10 minutes' WHERE node_id IN ('target', 'stale')");
         var rules = new DeathVoteRules(VotesNeeded: 2, VoterFreshness: TimeSpan.FromMinutes(1), MinSilence: TimeSpan.Zero);
 
@@ -194,6 +186,15 @@ public sealed class PostgresMembershipTableTests(PostgresServer postgres)
         var target = (await table.ReadAllAsync(default)).Single(r => r.NodeId == "target");
         Assert.Equal((SiloStatus.Dead, 3), (target.Status, target.Version));
         Assert.False(await db.Table("c2").VoteDeadAsync("a", "b", rules, default), "another cluster's rows are not touched");
+    }
+
+    private static async Task AddActiveAsync(PostgresMembershipTable table, params string[] ids)
+    {
+        foreach (var id in ids)
+        {
+            await table.InsertAsync(Entry(id), default);
+            await table.TryUpdateStatusAsync(id, SiloStatus.Active, 1, default);
+        }
     }
 
     private static MembershipEntry Entry(string nodeId, NodeRole role = NodeRole.Silo, int port = 11111) =>

@@ -9,12 +9,9 @@ using NpgsqlTypes;
 namespace Im.Orleans.Storage;
 
 /// <summary>Grain storage in a PostgreSQL table, through a pooled <see cref="NpgsqlDataSource"/>.</summary>
-public sealed class PostgresGrainStorage : IGrainStorage, IStartupTask, IAsyncDisposable, IDisposable, IStateRecordStore
+public sealed class PostgresGrainStorage : PostgresStore, IGrainStorage, IStartupTask, IStateRecordStore
 {
     private readonly VersionedStateOperations _operations;
-    private readonly PostgresDataSourceLease _lease;
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly AsyncOnce _schema;
     private readonly ILogger? _logger;
 
     /// <summary>A storage with its own pool, disposed with it.</summary>
@@ -25,16 +22,11 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStartupTask, IAsyncDi
 
     /// <summary>A storage on the process's shared pool for its connection string (see <see cref="PostgresDataSources"/>).</summary>
     public PostgresGrainStorage(string name, PostgresGrainStorageOptions options, GrainSerializer serializer, PostgresDataSources? shared, ILogger<PostgresGrainStorage>? logger = null)
+        : base(ValidConnectionString(name, options), shared, PostgresStorageSql.CreateSchema)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(serializer);
-        options.Validate(name);
-        _lease = PostgresDataSourceLease.For(options.ConnectionString!, shared);
-        _dataSource = _lease.Source;
         _logger = logger;
         _operations = new VersionedStateOperations(name, serializer, this);
-        _schema = new AsyncOnce(CreateSchemaAsync);
     }
 
     public string Name => _operations.ProviderName;
@@ -53,7 +45,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStartupTask, IAsyncDi
     {
         try
         {
-            await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+            await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -61,15 +53,9 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStartupTask, IAsyncDi
         }
     }
 
-    // The same instance is registered as a keyed IGrainStorage and as an IStartupTask, so the container disposes
-    // it twice; NpgsqlDataSource tolerates that.
-    public ValueTask DisposeAsync() => _lease.DisposeAsync();
-
-    public void Dispose() => _lease.Dispose();
-
     async Task<StateRecord?> IStateRecordStore.ReadAsync(GrainId grainId, string stateName)
     {
-        await _schema.EnsureAsync().ConfigureAwait(false);
+        await EnsureSchemaAsync().ConfigureAwait(false);
         await using var command = CreateCommand(PostgresStorageSql.Read, grainId, stateName);
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         if (!await reader.ReadAsync().ConfigureAwait(false)) return null;
@@ -79,7 +65,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStartupTask, IAsyncDi
 
     async Task<bool> IStateRecordStore.TryInsertAsync(GrainId grainId, string stateName, byte[]? payload)
     {
-        await _schema.EnsureAsync().ConfigureAwait(false);
+        await EnsureSchemaAsync().ConfigureAwait(false);
         await using var command = CreateCommand(PostgresStorageSql.Insert, grainId, stateName);
         command.Parameters.Add(PayloadParameter(payload));
         return await command.ExecuteNonQueryAsync().ConfigureAwait(false) == 1;
@@ -87,7 +73,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStartupTask, IAsyncDi
 
     async Task<bool> IStateRecordStore.TryUpdateAsync(GrainId grainId, string stateName, long expectedVersion, long newVersion, byte[]? payload)
     {
-        await _schema.EnsureAsync().ConfigureAwait(false);
+        await EnsureSchemaAsync().ConfigureAwait(false);
         await using var command = CreateCommand(PostgresStorageSql.Update, grainId, stateName);
         command.Parameters.Add(PayloadParameter(payload));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
@@ -95,16 +81,24 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStartupTask, IAsyncDi
         return await command.ExecuteNonQueryAsync().ConfigureAwait(false) == 1;
     }
 
-    private async Task CreateSchemaAsync(CancellationToken cancellationToken)
+    protected override async Task CreateSchemaAsync(CancellationToken cancellationToken)
     {
-        await PostgresSchema.CreateAsync(_dataSource, PostgresStorageSql.CreateSchema, cancellationToken).ConfigureAwait(false);
+        await base.CreateSchemaAsync(cancellationToken).ConfigureAwait(false);
         if (_logger?.IsEnabled(LogLevel.Debug) == true)
             _logger.LogDebug("Grain storage {Name} ensured schema version {Version}", Name, PostgresStorageSql.SchemaVersion);
     }
 
+    private static string ValidConnectionString(string name, PostgresGrainStorageOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate(name);
+        return options.ConnectionString!;
+    }
+
     private NpgsqlCommand CreateCommand(string sql, GrainId grainId, string stateName)
     {
-        var command = _dataSource.CreateCommand(sql);
+        var command = DataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainId.Type });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainId.Key });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stateName });

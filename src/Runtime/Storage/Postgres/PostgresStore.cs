@@ -6,9 +6,10 @@ namespace Im.Orleans.Storage;
 /// A store on a PostgreSQL data source (the process's shared one, or its own; see <see cref="PostgresDataSourceLease"/>)
 /// whose schema script runs once, on first use; a failure (the database not up yet) is retried by the next call.
 /// </summary>
-public abstract class PostgresStore : IAsyncDisposable
+public abstract class PostgresStore : IAsyncDisposable, IDisposable
 {
     private readonly PostgresDataSourceLease _lease;
+    private readonly string _createSchemaSql;
     private readonly AsyncOnce _schema;
 
     protected PostgresStore(string connectionString, PostgresDataSources? shared, string createSchemaSql)
@@ -16,16 +17,28 @@ public abstract class PostgresStore : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentException.ThrowIfNullOrWhiteSpace(createSchemaSql);
         _lease = PostgresDataSourceLease.For(connectionString, shared);
-        _schema = new AsyncOnce(ct => PostgresSchema.CreateAsync(DataSource, createSchemaSql, ct));
+        _createSchemaSql = createSchemaSql;
+        _schema = new AsyncOnce(CreateSchemaAsync);
     }
 
     protected NpgsqlDataSource DataSource => _lease.Source;
 
-    protected Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
+    protected Task EnsureSchemaAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
 
+    /// <summary>Runs the schema script; called once by <see cref="EnsureSchemaAsync"/>, again only after a failure.</summary>
+    protected virtual Task CreateSchemaAsync(CancellationToken cancellationToken) => PostgresSchema.CreateAsync(DataSource, _createSchemaSql, cancellationToken);
+
+    // Disposing twice is harmless: a store registered as two services (say IGrainStorage and IStartupTask) is
+    // disposed by the container once for each.
     public ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
         return _lease.DisposeAsync();
+    }
+
+    public void Dispose()
+    {
+        GC.SuppressFinalize(this);
+        _lease.Dispose();
     }
 }
