@@ -1,9 +1,14 @@
 namespace Im.Orleans.Grains;
 
 /// <summary>A refusal a client should see, with the protocol's error code (forbidden, invalid, not_found, rate_limited, conflict, unavailable).</summary>
-public sealed class ChatException(string code, string message) : Exception(message)
+[GenerateSerializer, Alias("im.ChatException")]
+public sealed class ChatException : Exception
 {
-    public string Code { get; } = code;
+    public ChatException(string code, string message) : base(message) => Code = code;
+
+    /// <summary>One of <see cref="ErrorCodes"/>; it crosses silos with the message, so a gateway answers the grain's code.</summary>
+    [Id(0)]
+    public string Code { get; private set; }
 
     public static ChatException Forbidden(string message) => new(ErrorCodes.Forbidden, message);
     public static ChatException Invalid(string message) => new(ErrorCodes.Invalid, message);

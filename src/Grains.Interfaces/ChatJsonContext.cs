@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Im.Orleans.Grains;
 
-/// <summary>Every type grains exchange or store, for the runtime's serializer and the hub (camelCase on the wire).</summary>
+/// <summary>Every protocol type, for the hub and REST (camelCase on the wire) and for stored JSON (grain state, attachments).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(Message))]
 [JsonSerializable(typeof(IReadOnlyList<Message>))]
@@ -17,7 +17,6 @@ namespace Im.Orleans.Grains;
 [JsonSerializable(typeof(MessagePage))]
 [JsonSerializable(typeof(PresenceView))]
 [JsonSerializable(typeof(UserProfile))]
-[JsonSerializable(typeof(ClientConnection))]
 [JsonSerializable(typeof(OfflineBatch))]
 [JsonSerializable(typeof(UnreadEvent))]
 [JsonSerializable(typeof(TypingEvent))]

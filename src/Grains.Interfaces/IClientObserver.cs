@@ -1,17 +1,20 @@
+using Orleans.Concurrency;
+
 namespace Im.Orleans.Grains;
 
 /// <summary>
 /// A gateway's observer: grains push client events through it to the listed connections on that gateway.
-/// One-way (void) so a slow or dead gateway never blocks a grain's turn; pushes are at-least-once.
+/// One-way, so a slow or dead gateway never blocks a grain's turn; pushes are at-least-once.
 /// </summary>
+[Alias("im.IClientObserver")]
 public interface IClientObserver : IGrainObserver
 {
-    void OnMessage(string[] connectionIds, Message message);
-    void OnUnread(string[] connectionIds, UnreadEvent unread);
-    void OnPresence(string[] connectionIds, PresenceView presence);
-    void OnTyping(string[] connectionIds, TypingEvent typing);
-    void OnRead(string[] connectionIds, ReadEvent read);
-    void OnFocus(string[] connectionIds, FocusEvent focus);
-    void OnConversation(string[] connectionIds, ConversationView conversation);
-    void OnRecalled(string[] connectionIds, RecalledEvent recalled);
+    [OneWay, Alias("OnMessage")] Task OnMessage(string[] connectionIds, Message message);
+    [OneWay, Alias("OnUnread")] Task OnUnread(string[] connectionIds, UnreadEvent unread);
+    [OneWay, Alias("OnPresence")] Task OnPresence(string[] connectionIds, PresenceView presence);
+    [OneWay, Alias("OnTyping")] Task OnTyping(string[] connectionIds, TypingEvent typing);
+    [OneWay, Alias("OnRead")] Task OnRead(string[] connectionIds, ReadEvent read);
+    [OneWay, Alias("OnFocus")] Task OnFocus(string[] connectionIds, FocusEvent focus);
+    [OneWay, Alias("OnConversation")] Task OnConversation(string[] connectionIds, ConversationView conversation);
+    [OneWay, Alias("OnRecalled")] Task OnRecalled(string[] connectionIds, RecalledEvent recalled);
 }

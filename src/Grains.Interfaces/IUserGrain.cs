@@ -1,4 +1,4 @@
-using Im.Orleans.Concurrency;
+using Orleans.Concurrency;
 
 namespace Im.Orleans.Grains;
 
@@ -6,41 +6,43 @@ namespace Im.Orleans.Grains;
 /// One user (key: user id): profile, live connections, presence, read cursors and unread counts, the
 /// conversation list, contacts and blocks, and the offline queue.
 /// </summary>
-[GrainType("user")]
+[Alias("im.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
 {
     // Called by gateways on behalf of the user's own connections.
     /// <summary>Interleaves with everything: conversation grains ask for names while this grain may be calling them.</summary>
-    [AlwaysInterleave] Task<UserProfile> GetProfile();
-    Task<UserProfile> SetProfile(string displayName, string? avatarUrl, string role);
-    Task Connect(ClientConnection connection);
-    Task Disconnect(string connectionId);
+    [AlwaysInterleave] [Alias("GetProfile")] Task<UserProfile> GetProfile();
+    [Alias("SetProfile")] Task<UserProfile> SetProfile(string displayName, string? avatarUrl, string role);
+    [Alias("Connect")] Task Connect(ClientConnection connection);
+    [Alias("Disconnect")] Task Disconnect(string connectionId);
     /// <summary>A gateway's heartbeat for its connections of this user; connections not refreshed expire.</summary>
-    Task RefreshConnections(IClientObserver gateway, string[] connectionIds);
-    /// <summary>The cluster declared the gateway node dead: its connections are gone.</summary>
-    Task GatewayLost(string gatewayNodeId);
-    Task SetPresence(string status);
-    [ReadOnly] Task<PresenceView> GetPresence();
-    [ReadOnly] Task<IReadOnlyList<ConversationView>> ListConversations();
-    Task<MarkReadResult> MarkRead(string conversationId, long seq);
-    Task Focus(string conversationId, string originConnectionId);
-    Task Block(string userId);
-    Task Unblock(string userId);
-    Task AddContact(string userId);
-    Task RemoveContact(string userId);
-    [ReadOnly] Task<IReadOnlyList<string>> Contacts();
-    Task<OfflineBatch> TakeOffline(int max);
-    Task AckOffline(long upToId);
+    [Alias("RefreshConnections")] Task RefreshConnections(string gatewayId, IClientObserver gateway, string[] connectionIds);
+    /// <summary>The gateway stopped heartbeating (its process died): its connections are gone.</summary>
+    [Alias("GatewayLost")] Task GatewayLost(string gatewayId);
+    [Alias("SetPresence")] Task SetPresence(string status);
+    [ReadOnly] [Alias("GetPresence")] Task<PresenceView> GetPresence();
+    [ReadOnly] [Alias("ListConversations")] Task<IReadOnlyList<ConversationView>> ListConversations();
+    [Alias("MarkRead")] Task<MarkReadResult> MarkRead(string conversationId, long seq);
+    [Alias("Focus")] Task Focus(string conversationId, string originConnectionId);
+    [Alias("Block")] Task Block(string userId);
+    [Alias("Unblock")] Task Unblock(string userId);
+    [Alias("AddContact")] Task AddContact(string userId);
+    [Alias("RemoveContact")] Task RemoveContact(string userId);
+    [ReadOnly] [Alias("Contacts")] Task<IReadOnlyList<string>> Contacts();
+    [Alias("TakeOffline")] Task<OfflineBatch> TakeOffline(int max);
+    [Alias("AckOffline")] Task AckOffline(long upToId);
 
     // Called by conversation grains and other user grains.
-    [ReadOnly] Task<bool> Accepts(string senderId);
-    [OneWay] Task Deliver(Message message);
-    [OneWay] Task ConversationChanged(ConversationView view, bool removed);
-    [OneWay] Task PeerPresenceChanged(PresenceView presence);
-    [OneWay] Task PushTyping(TypingEvent typing);
-    [OneWay] Task PushRead(ReadEvent read);
-    [OneWay] Task PushRecalled(RecalledEvent recalled);
+    [ReadOnly] [Alias("Accepts")] Task<bool> Accepts(string senderId);
+    [OneWay] [Alias("Deliver")] Task Deliver(Message message);
+    [OneWay] [Alias("ConversationChanged")] Task ConversationChanged(ConversationView view, bool removed);
+    [OneWay] [Alias("PeerPresenceChanged")] Task PeerPresenceChanged(PresenceView presence);
+    [OneWay] [Alias("PushTyping")] Task PushTyping(TypingEvent typing);
+    [OneWay] [Alias("PushRead")] Task PushRead(ReadEvent read);
+    [OneWay] [Alias("PushRecalled")] Task PushRecalled(RecalledEvent recalled);
     /// <summary>The profile, or null for an id no sign-in or host system ever gave one (no such user). Interleaves like GetProfile.</summary>
-    /// <remarks>Last on purpose: method ids follow declaration order, so appending keeps older nodes' ids valid.</remarks>
-    [ReadOnly][AlwaysInterleave] Task<UserProfile?> FindProfile();
+    [ReadOnly][AlwaysInterleave] [Alias("FindProfile")] Task<UserProfile?> FindProfile();
+
+    /// <summary>What an operator sees of this grain in the dashboard: a readable copy of its state, no secrets.</summary>
+    [ReadOnly][AlwaysInterleave][Alias("GetState")] Task<UserStateView> GetState();
 }

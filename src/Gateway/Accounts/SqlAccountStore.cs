@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Im.Orleans.Gateway.Auth;
-using Im.Orleans.Storage;
+using Im.Orleans.Grains.Storage;
 
 namespace Im.Orleans.Gateway.Accounts;
 

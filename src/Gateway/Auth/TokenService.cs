@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Im.Orleans.Gateway.Auth;
 
-/// <summary>Issues and validates the HS256 JWTs of protocol v1 (sub = user id, name, role, exp).</summary>
+/// <summary>Issues the HS256 JWTs of protocol v1 (sub = user id, name, role, exp) and says how JwtBearer validates them.</summary>
 public sealed class TokenService(SigningKeyProvider keys, IOptions<AuthOptions> options, TimeProvider time)
 {
     public const string SubjectClaim = "sub";
@@ -33,11 +33,11 @@ public sealed class TokenService(SigningKeyProvider keys, IOptions<AuthOptions> 
         return new IssuedToken(userId, _handler.CreateToken(descriptor), DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
     }
 
-    /// <summary>The principal of a valid token, or null (bad signature, wrong issuer, expired, missing claims).</summary>
-    public async Task<ClaimsPrincipal?> ValidateAsync(string token)
+    /// <summary>What JwtBearer checks: our issuer, audience and key, HS256 only, and exp/nbf against the injected clock.</summary>
+    public TokenValidationParameters ValidationParameters()
     {
         var o = options.Value;
-        var parameters = new TokenValidationParameters
+        return new TokenValidationParameters
         {
             ValidIssuer = o.Issuer,
             ValidAudience = o.Audience,
@@ -47,16 +47,21 @@ public sealed class TokenService(SigningKeyProvider keys, IOptions<AuthOptions> 
             // Lifetime is checked against the injected clock, not DateTime.UtcNow, so tests can move time.
             LifetimeValidator = (notBefore, expires, _, _) => IsWithinLifetime(notBefore, expires, o.ClockSkew),
         };
-        var result = await _handler.ValidateTokenAsync(token, parameters);
-        if (!result.IsValid) return null;
-        var claims = result.ClaimsIdentity;
-        var sub = claims.FindFirst(SubjectClaim)?.Value;
-        var role = claims.FindFirst(RoleClaim)?.Value;
+    }
+
+    /// <summary>
+    /// The principal the app works with for a validated token (name identifier = sub, name, role), or null when the
+    /// token lacks a valid user id or a known role.
+    /// </summary>
+    public static ClaimsPrincipal? ToChatPrincipal(ClaimsPrincipal token, string authenticationType)
+    {
+        var sub = token.FindFirst(SubjectClaim)?.Value;
+        var role = token.FindFirst(RoleClaim)?.Value;
         if (!UserIdRules.IsValid(sub)) return null;
         if (role is null || !ChatRoles.All.Contains(role)) return null;
-        var identity = new ClaimsIdentity(JwtAuthenticationHandler.SchemeName, ClaimTypes.Name, ClaimTypes.Role);
+        var identity = new ClaimsIdentity(authenticationType, ClaimTypes.Name, ClaimTypes.Role);
         identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, sub!));
-        identity.AddClaim(new Claim(ClaimTypes.Name, claims.FindFirst(NameClaim)?.Value ?? sub!));
+        identity.AddClaim(new Claim(ClaimTypes.Name, token.FindFirst(NameClaim)?.Value ?? sub!));
         identity.AddClaim(new Claim(ClaimTypes.Role, role));
         return new ClaimsPrincipal(identity);
     }

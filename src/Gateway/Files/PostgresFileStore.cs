@@ -1,4 +1,4 @@
-using Im.Orleans.Storage;
+using Im.Orleans.Grains.Storage;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -5,15 +5,16 @@ using Im.Orleans.Gateway.Hubs;
 using Im.Orleans.Grains;
 using Im.Orleans.Grains.Hosting;
 using Im.Orleans.Grains.Options;
-using Im.Orleans.Hosting;
 using Microsoft.AspNetCore.Http.Connections;
+using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Im.Orleans.Gateway.Hosting;
 
 /// <summary>
 /// Builds the gateway: the embedded default co-hosts a silo (SQLite under the data directory); with
 /// Storage:Postgres:ConnectionString the silo's state, the message log and accounts move to PostgreSQL; with
-/// Cluster:ConnectionString it hosts no grains and calls the cluster's silos.
+/// Cluster:ConnectionString it is an Orleans client of the cluster's silos (src/Silo) and hosts no grains.
 /// Program.cs and the integration tests both start it through here.
 /// </summary>
 public static class GatewayApp
@@ -32,8 +33,8 @@ public static class GatewayApp
         var dataDirectory = builder.Configuration.GetSection(DataOptions.SectionName).Get<DataOptions>() ?? new DataOptions();
         var dataPath = dataDirectory.EnsureFullPath();
         // With Cluster:ConnectionString this gateway is a cluster client: the grains live on the silos (src/Silo).
-        if (storage.IsClusterClient) builder.UseOrleansClient(ConfigureClient);
-        else builder.UseOrleans(silo => ConfigureSilo(silo, storage, dataPath));
+        if (storage.IsClusterClient) builder.UseOrleansClient(client => ConfigureClient(client, builder.Configuration));
+        else builder.UseOrleans(silo => ConfigureSilo(silo, storage, dataPath, builder.Configuration));
         builder.Services.AddChatGateway(builder.Configuration, storage);
 
         var app = builder.Build();
@@ -46,6 +47,7 @@ public static class GatewayApp
         app.MapAuthEndpoints();
         app.MapFileEndpoints();
         app.MapHealthEndpoints();
+        app.MapOperatorDashboard();
         app.MapHub<ChatHub>("/hubs/chat", o =>
         {
             o.Transports = HttpTransportType.WebSockets | HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling;
@@ -56,27 +58,28 @@ public static class GatewayApp
         return app;
     }
 
-    private static void ConfigureClient(ISiloBuilder client)
+    private static void ConfigureClient(IClientBuilder client, IConfiguration configuration)
     {
-        client.AddJsonTypeInfoResolver(ChatJsonContext.Default);
-        client.AddApplicationPart(typeof(IUserGrain).Assembly);
-        client.AddApplicationPart(typeof(GatewayApp).Assembly);
+        var cluster = ClusterSettings.From(configuration);
+        cluster.ConfigureClient(client);
+        client.UseChatClusteringInPostgres(cluster.ConnectionString!);
+        client.AddDashboard();
     }
 
-    private static void ConfigureSilo(ISiloBuilder silo, StorageSettings storage, string dataPath)
+    private static void ConfigureSilo(ISiloBuilder silo, StorageSettings storage, string dataPath, IConfiguration configuration)
     {
-        if (storage.UsePostgres) silo.AddPostgresGrainStorageAsDefault(o => o.ConnectionString = storage.PostgresConnectionString);
-        else silo.AddSqliteGrainStorageAsDefault(o => o.DataSource = Path.Combine(dataPath, "grains.db"));
+        var embedded = configuration.GetSection(EmbeddedSiloOptions.SectionName).Get<EmbeddedSiloOptions>() ?? new EmbeddedSiloOptions();
+        silo.UseLocalhostClustering(embedded.ResolveSiloPort(), embedded.GatewayPort, serviceId: embedded.ServiceId, clusterId: "im-embedded");
+        if (storage.UsePostgres) silo.AddChatStateInPostgres(storage.PostgresConnectionString!);
+        else silo.AddChatStateInSqlite(Path.Combine(dataPath, "grains.db"));
         silo.AddChatGrains();
         // The message log follows the gateway's storage choice and data directory unless "Chat:MessageStore" says otherwise.
         silo.Services.PostConfigure<MessageStoreOptions>(o =>
         {
             if (storage.UsePostgres && !o.UsesPostgres) o.PostgresConnectionString = storage.PostgresConnectionString;
-            if (!silo.Configuration.GetSection(MessageStoreOptions.Section).GetChildren().Any(c => c.Key == nameof(MessageStoreOptions.DataDirectory)))
+            if (!configuration.GetSection(MessageStoreOptions.Section).GetChildren().Any(c => c.Key == nameof(MessageStoreOptions.DataDirectory)))
                 o.DataDirectory = dataPath;
         });
-        silo.AddApplicationPart(typeof(IUserGrain).Assembly);
-        silo.AddApplicationPart(typeof(ChatGrainsHostingExtensions).Assembly);
-        silo.AddApplicationPart(typeof(GatewayApp).Assembly);
+        silo.AddDashboard();
     }
 }

@@ -3,8 +3,9 @@ using Im.Orleans.Gateway.Auth;
 using Im.Orleans.Gateway.Files;
 using Im.Orleans.Gateway.Health;
 using Im.Orleans.Gateway.Hubs;
-using Im.Orleans.Storage;
-using Microsoft.AspNetCore.Authentication;
+using Im.Orleans.Grains.Storage;
+using Im.Orleans.Grains.Options;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -36,18 +37,23 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<SigningKeyProvider>();
         services.AddSingleton<TokenService>();
-        services.AddAuthentication(JwtAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, JwtAuthenticationHandler>(JwtAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
+        services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ChatJwtBearer>();
+        services.AddAuthentication(ChatJwtBearer.Scheme).AddJwtBearer();
+        services.AddAuthorization(o => o.AddOperatorPolicy());
 
         services.AddSingleton<ConnectionRegistry>();
+        services.AddOptions<GatewayLivenessOptions>().Bind(configuration.GetSection(GatewayLivenessOptions.Section));
+        services.AddSingleton(sp => new GatewayIdentity(sp.GetRequiredService<IOptions<GatewayAffinityOptions>>().Value.Name));
         services.AddSingleton<GatewayObserver>();
         services.AddSingleton<GatewayObserverReference>();
         services.AddSingleton<SendRateLimiter>();
         // Files follow the account store: in PostgreSQL whenever the gateway's storage is, so any gateway serves any upload.
         if (storage.UsePostgres) services.AddSingleton<IFileStore>(sp => new PostgresFileStore(storage.PostgresConnectionString!, sp.GetRequiredService<PostgresDataSources>()));
         else services.AddSingleton<IFileStore, DiskFileStore>();
-        services.AddHostedService<ConnectionRefreshService>();
+        services.AddSingleton<ConnectionRefreshService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConnectionRefreshService>());
+        services.AddHostedService<GatewayHeartbeatService>();
+        services.AddSingleton<IClusterConnectionStatusObserver, ClusterConnectionWatcher>();
         services.AddSignalR(o => o.AddFilter<ChatHubFilter>()).AddJsonProtocol();
         // Registered after the stock JSON protocol, so it wins the "json" name: errors go out as "code: message".
         services.AddSingleton<IHubProtocol, CodedJsonHubProtocol>();

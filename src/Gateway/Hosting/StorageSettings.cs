@@ -1,4 +1,4 @@
-using Im.Orleans.Configuration;
+using Im.Orleans.Grains.Hosting;
 
 namespace Im.Orleans.Gateway.Hosting;
 
@@ -25,7 +25,7 @@ public sealed class StorageSettings
     /// </summary>
     public static StorageSettings From(IConfiguration configuration)
     {
-        var cluster = configuration[$"{ClusterOptions.SectionName}:ConnectionString"];
+        var cluster = configuration[$"{ClusterSettings.SectionName}:ConnectionString"];
         var isCluster = !string.IsNullOrWhiteSpace(cluster);
         var postgres = configuration[$"{SectionName}:Postgres:ConnectionString"];
         return new StorageSettings

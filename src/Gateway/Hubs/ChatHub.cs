@@ -38,7 +38,7 @@ public sealed partial class ChatHub(
         connections.Add(userId, Context.ConnectionId);
         try
         {
-            await MyGrain.Connect(new ClientConnection(Context.ConnectionId, observer.Reference, Device()));
+            await MyGrain.Connect(new ClientConnection(Context.ConnectionId, observer.GatewayId, observer.Reference, Device()));
             // Live pushes flow from here on; what queued while every device was away is handed over now. A message
             // can arrive both ways around the hand-over, which is why clients dedupe by (conversationId, seq).
             await DrainOfflineAsync();

@@ -1,7 +1,8 @@
 using Im.Orleans.Grains;
-using Im.Orleans.Runtime;
-using Im.Orleans.Storage;
 using Microsoft.AspNetCore.SignalR;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+using Orleans.Storage;
 
 namespace Im.Orleans.Gateway.Hubs;
 
@@ -25,7 +26,7 @@ public sealed class ChatHubFilter(ILogger<ChatHubFilter> logger) : IHubFilter
         {
             throw HubErrors.Coded(e.Code, e.Message);
         }
-        catch (Exception e) when (e is TimeoutException or SiloUnavailableException or InconsistentStateException)
+        catch (Exception e) when (IsTransient(e))
         {
             logger.LogWarning(e, "Hub method {Method} of {UserId} timed out or lost its silo", context.HubMethodName, context.Context.UserIdentifier);
             throw HubErrors.Unavailable();
@@ -36,4 +37,10 @@ public sealed class ChatHubFilter(ILogger<ChatHubFilter> logger) : IHubFilter
             throw HubErrors.Internal();
         }
     }
+
+    // A call that timed out, lost its silo or its gateway connection, or met a stale activation (Orleans drops it
+    // and the next call reads fresh state) changed nothing the client can see: "unavailable", retry.
+    private static bool IsTransient(Exception e) =>
+        e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or InconsistentStateException
+            or ConnectionFailedException or ClientNotAvailableException;
 }

@@ -1,6 +1,7 @@
 namespace Im.Orleans.Grains;
 
 /// <summary>A conversation as one member sees it: what it is, who is in it, where it ends and what is unread.</summary>
+[GenerateSerializer, Immutable, Alias("im.ConversationView")]
 public sealed record ConversationView(
     string ConversationId,
     string Kind,
@@ -13,6 +14,7 @@ public sealed record ConversationView(
     bool Muted = false);
 
 /// <summary>A member of a conversation and their role.</summary>
+[GenerateSerializer, Immutable, Alias("im.MemberView")]
 public sealed record MemberView(string UserId, string Role, string? DisplayName = null);
 
 /// <summary>Conversation kinds.</summary>

@@ -1,6 +1,7 @@
 namespace Im.Orleans.Grains;
 
 /// <summary>A stored message as every member sees it; (ConversationId, Seq) identifies it and orders it.</summary>
+[GenerateSerializer, Immutable, Alias("im.Message")]
 public sealed record Message(
     string ConversationId,
     long Seq,
@@ -15,6 +16,7 @@ public sealed record Message(
     long? ReplyToSeq = null);
 
 /// <summary>A media file attached to a message, uploaded first through POST /api/files.</summary>
+[GenerateSerializer, Immutable, Alias("im.Attachment")]
 public sealed record Attachment(string Id, string FileName, string ContentType, long Size);
 
 /// <summary>The message kinds of protocol v1.</summary>

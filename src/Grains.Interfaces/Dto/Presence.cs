@@ -1,6 +1,7 @@
 namespace Im.Orleans.Grains;
 
 /// <summary>What others see of a user's presence; invisible users appear offline.</summary>
+[GenerateSerializer, Immutable, Alias("im.PresenceView")]
 public sealed record PresenceView(string UserId, string Status, DateTimeOffset? LastSeenAt);
 
 /// <summary>Presence statuses. A user may set online, away, busy or invisible; offline is derived.</summary>
@@ -16,4 +17,5 @@ public static class PresenceStatus
 }
 
 /// <summary>A user's profile.</summary>
+[GenerateSerializer, Immutable, Alias("im.UserProfile")]
 public sealed record UserProfile(string UserId, string DisplayName, string? AvatarUrl, string Role);

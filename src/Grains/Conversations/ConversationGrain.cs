@@ -1,8 +1,8 @@
 using Im.Orleans.Grains.Messages;
 using Im.Orleans.Grains.Options;
-using Im.Orleans.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 
 namespace Im.Orleans.Grains.Conversations;
 
@@ -10,6 +10,7 @@ namespace Im.Orleans.Grains.Conversations;
 /// One conversation: members and roles in persisted state; messages appended to the message store with gap-free
 /// seq, batched, durable before the ack, then fanned out to the members' user grains.
 /// </summary>
+[GrainType("conversation")]
 internal sealed partial class ConversationGrain : Grain, IConversationGrain
 {
     private readonly IPersistentState<ConversationState> _state;
@@ -38,7 +39,7 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
         _clientIds = new ClientMsgIdIndex(Math.Max(1, _options.RecentClientMsgIds));
     }
 
-    private string Id => GetPrimaryKeyString();
+    private string Id => this.GetPrimaryKeyString();
 
     private ConversationState State => _state.State;
 
@@ -66,6 +67,11 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
         RequireMember(userId);
         return Task.FromResult(ViewFor(userId));
     }
+
+    public Task<ConversationStateView> GetState() => Task.FromResult(new ConversationStateView(
+        Id, State.Exists, State.Kind, State.Title, State.CreatedAt,
+        [.. State.Members.Select(m => new MemberView(m.UserId, m.Role, m.DisplayName))],
+        _lastSeq, _recent.Count, _inFlight.Count));
 
     private MemberState RequireMember(string userId)
     {

@@ -10,6 +10,8 @@ internal sealed class RecentMessages(int capacity)
 
     public bool IsComplete { get; private set; } = true;
 
+    public int Count => _messages.Count;
+
     public long FirstSeq => _messages.Count > 0 ? _messages[0].Seq : long.MaxValue;
 
     /// <summary>Replaces the contents with the newest stored messages (ascending) read at activation.</summary>

@@ -1,22 +1,22 @@
+using Im.Orleans.Grains.Gateways;
 using Im.Orleans.Grains.Messages;
 using Im.Orleans.Grains.Options;
-using Im.Orleans.Grains.Users;
-using Im.Orleans.Hosting;
-using Im.Orleans.Storage;
+using Im.Orleans.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 
 namespace Im.Orleans.Grains.Hosting;
 
-/// <summary>Adds the chat grains to a silo: message store, options (section "Chat") and JSON contexts.</summary>
+/// <summary>Adds the chat grains to a silo: message store, options (section "Chat") and the gateway loss watcher.</summary>
 public static class ChatGrainsHostingExtensions
 {
     /// <summary>
     /// Registers the message store (PostgreSQL when Chat:MessageStore:PostgresConnectionString is set, else SQLite
-    /// under Chat:MessageStore:DataDirectory), binds Chat:Conversations, Chat:Users and Chat:MessageStore, and adds
-    /// the JSON contexts. <paramref name="configuration"/> is the configuration root holding the "Chat" section; it
+    /// under Chat:MessageStore:DataDirectory) and binds Chat:Conversations, Chat:Users, Chat:MessageStore and
+    /// Chat:Gateways. <paramref name="configuration"/> is the configuration root holding the "Chat" section; it
     /// defaults to the silo's configuration.
     /// </summary>
     public static ISiloBuilder AddChatGrains(this ISiloBuilder silo, IConfiguration? configuration = null)
@@ -27,11 +27,12 @@ public static class ChatGrainsHostingExtensions
         services.AddOptions<ConversationOptions>().Bind(configuration.GetSection(ConversationOptions.Section));
         services.AddOptions<UserOptions>().Bind(configuration.GetSection(UserOptions.Section));
         services.AddOptions<MessageStoreOptions>().Bind(configuration.GetSection(MessageStoreOptions.Section));
-        silo.AddJsonTypeInfoResolver(ChatJsonContext.Default);
-        silo.AddJsonTypeInfoResolver(GrainsJsonContext.Default);
+        services.AddOptions<GatewayLivenessOptions>().Bind(configuration.GetSection(GatewayLivenessOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GatewayConnectionIndex>();
         services.TryAddSingleton<GatewayLossWatcher>();
-        services.AddSingleton<IStartupTask>(sp => sp.GetRequiredService<GatewayLossWatcher>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<GatewayLossWatcher>());
+        silo.AddStartupTask((sp, cancellationToken) => sp.GetRequiredService<IMessageStore>().InitializeAsync(cancellationToken));
 
         // A store registered before (a test's in-memory one) wins.
         if (services.Any(d => d.ServiceType == typeof(IMessageStore))) return silo;
@@ -43,7 +44,6 @@ public static class ChatGrainsHostingExtensions
                 ? new PostgresMessageStore(options.PostgresConnectionString!, sp.GetRequiredService<PostgresDataSources>())
                 : new SqliteMessageStore(options);
         });
-        services.AddSingleton<IStartupTask>(sp => (IStartupTask)sp.GetRequiredService<IMessageStore>());
         return silo;
     }
 

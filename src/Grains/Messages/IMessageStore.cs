@@ -6,6 +6,9 @@ namespace Im.Orleans.Grains.Messages;
 /// </summary>
 public interface IMessageStore
 {
+    /// <summary>Creates the schema if missing; run at silo start so the first send does not pay for it.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// Inserts the messages of one conversation in one transaction. A message whose clientMsgId is already stored is
     /// not inserted; its outcome carries the stored message with Duplicate set, so retries stay idempotent. A seq

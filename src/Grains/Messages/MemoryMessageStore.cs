@@ -6,6 +6,8 @@ namespace Im.Orleans.Grains.Messages;
 /// </summary>
 public sealed class MemoryMessageStore : IMessageStore
 {
+    public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     private readonly Dictionary<string, Log> _logs = new(StringComparer.Ordinal);
     private int _appendCalls;
 

@@ -1,5 +1,4 @@
-using Im.Orleans.Hosting;
-using Im.Orleans.Storage;
+using Im.Orleans.Grains.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,10 +7,10 @@ namespace Im.Orleans.Grains.Messages;
 /// <summary>The message log in PostgreSQL (cluster mode), through a pooled <see cref="NpgsqlDataSource"/>.</summary>
 /// <param name="shared">The process's pools; without it the store opens a pool of its own.</param>
 internal sealed class PostgresMessageStore(string connectionString, PostgresDataSources? shared = null)
-    : PostgresStore(connectionString, shared, PostgresMessageSql.CreateSchema), IMessageStore, IStartupTask
+    : PostgresStore(connectionString, shared, PostgresMessageSql.CreateSchema), IMessageStore
 {
 
-    public Task Execute(CancellationToken cancellationToken) => EnsureSchemaAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken) => EnsureSchemaAsync(cancellationToken);
 
     public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(string conversationId, IReadOnlyList<Message> messages, CancellationToken cancellationToken = default)
     {

@@ -1,13 +1,12 @@
 using System.Globalization;
 using Im.Orleans.Grains.Options;
-using Im.Orleans.Hosting;
-using Im.Orleans.Storage;
+using Im.Orleans.Grains.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Im.Orleans.Grains.Messages;
 
 /// <summary>The message log in a SQLite file (WAL), the embedded default.</summary>
-internal sealed class SqliteMessageStore : IMessageStore, IStartupTask, IDisposable
+internal sealed class SqliteMessageStore : IMessageStore, IDisposable
 {
     private readonly SqliteConnectionFactory _connections;
     private readonly string _databaseFile;
@@ -21,7 +20,7 @@ internal sealed class SqliteMessageStore : IMessageStore, IStartupTask, IDisposa
         _schema = new AsyncOnce(ct => Task.Run(CreateSchema, ct));
     }
 
-    public Task Execute(CancellationToken cancellationToken) => EnsureSchemaAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken) => EnsureSchemaAsync(cancellationToken);
 
     // Microsoft.Data.Sqlite blocks in its *Async methods; running the work on the pool lets the conversation grain keep
     // taking sends while a write is in progress, which is what lets the next append carry a batch.

@@ -1,4 +1,3 @@
-using Im.Orleans.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Im.Orleans.Grains.Users;
@@ -17,7 +16,8 @@ internal sealed partial class UserGrain : Grain
     {
         ArgumentNullException.ThrowIfNull(connection);
         if (string.IsNullOrWhiteSpace(connection.ConnectionId)) throw ChatException.Invalid("A connection needs an id.");
-        _connections[connection.ConnectionId] = new LiveConnection(connection.ConnectionId, connection.Gateway, connection.Device, _time.GetUtcNow());
+        if (string.IsNullOrWhiteSpace(connection.GatewayId)) throw ChatException.Invalid("A connection needs its gateway's id.");
+        _connections[connection.ConnectionId] = new LiveConnection(connection.ConnectionId, connection.GatewayId, connection.Gateway, connection.Device, _time.GetUtcNow());
         await OnConnectionsChangedAsync();
     }
 
@@ -26,7 +26,7 @@ internal sealed partial class UserGrain : Grain
         if (_connections.Remove(connectionId)) await OnConnectionsChangedAsync();
     }
 
-    public async Task RefreshConnections(IClientObserver gateway, string[] connectionIds)
+    public async Task RefreshConnections(string gatewayId, IClientObserver gateway, string[] connectionIds)
     {
         ArgumentNullException.ThrowIfNull(gateway);
         var now = _time.GetUtcNow();
@@ -36,21 +36,22 @@ internal sealed partial class UserGrain : Grain
             if (_connections.TryGetValue(id, out var known))
             {
                 known.RefreshedAt = now;
+                known.GatewayId = gatewayId;
                 known.Gateway = gateway;
             }
             else
             {
                 // This activation is newer than the connection (it was collected or moved): learn it again.
-                _connections[id] = new LiveConnection(id, gateway, "unknown", now);
+                _connections[id] = new LiveConnection(id, gatewayId, gateway, "unknown", now);
                 added = true;
             }
         }
         if (added) await OnConnectionsChangedAsync();
     }
 
-    public async Task GatewayLost(string gatewayNodeId)
+    public async Task GatewayLost(string gatewayId)
     {
-        var lost = _connections.Values.Where(c => c.Gateway.GetObserverNodeId() == gatewayNodeId).Select(c => c.ConnectionId).ToList();
+        var lost = _connections.Values.Where(c => c.GatewayId == gatewayId).Select(c => c.ConnectionId).ToList();
         foreach (var id in lost) _connections.Remove(id);
         if (lost.Count > 0) await OnConnectionsChangedAsync();
     }
@@ -70,10 +71,10 @@ internal sealed partial class UserGrain : Grain
 
     private async Task OnConnectionsChangedAsync()
     {
-        _gatewayIndex.Set(UserId, _connections.Values.Select(c => c.Gateway.GetObserverNodeId()).OfType<string>());
+        _gatewayIndex.Set(UserId, _connections.Values.Select(c => c.GatewayId));
         if (_connections.Count > 0)
         {
-            _sweep ??= RegisterGrainTimer(SweepAsync, new GrainTimerCreationOptions(_options.SweepInterval, _options.SweepInterval) { KeepAlive = true });
+            _sweep ??= this.RegisterGrainTimer(SweepAsync, new GrainTimerCreationOptions(_options.SweepInterval, _options.SweepInterval) { KeepAlive = true });
         }
         else
         {
@@ -87,13 +88,14 @@ internal sealed partial class UserGrain : Grain
     }
 
     /// <summary>Pushes to every live connection (except one), one call per gateway; best effort, never blocks the turn.</summary>
-    private void Push(Action<IClientObserver, string[]> push, string? except = null)
+    private void Push(Func<IClientObserver, string[], Task> push, string? except = null)
     {
-        foreach (var group in _connections.Values.Where(c => c.ConnectionId != except).GroupBy(c => c.Gateway))
+        foreach (var group in _connections.Values.Where(c => c.ConnectionId != except).GroupBy(c => c.GatewayId))
         {
             try
             {
-                push(group.Key, [.. group.Select(c => c.ConnectionId)]);
+                // One-way: the task completes when the call is sent, so nothing here waits on a gateway.
+                _ = push(group.First().Gateway, [.. group.Select(c => c.ConnectionId)]);
             }
             catch (Exception e)
             {

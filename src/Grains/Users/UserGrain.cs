@@ -1,7 +1,8 @@
+using Im.Orleans.Grains.Gateways;
 using Im.Orleans.Grains.Options;
-using Im.Orleans.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 
 namespace Im.Orleans.Grains.Users;
 
@@ -9,6 +10,7 @@ namespace Im.Orleans.Grains.Users;
 /// One user: profile, live connections and presence, read cursors and unread counts, the conversation list,
 /// contacts and blocks, and the bounded offline queue.
 /// </summary>
+[GrainType("user")]
 internal sealed partial class UserGrain : Grain, IUserGrain
 {
     private const int MaxDisplayNameLength = 100;
@@ -36,7 +38,7 @@ internal sealed partial class UserGrain : Grain, IUserGrain
         _logger = logger;
     }
 
-    private string UserId => GetPrimaryKeyString();
+    private string UserId => this.GetPrimaryKeyString();
 
     private UserState State => _state.State;
 
@@ -75,6 +77,19 @@ internal sealed partial class UserGrain : Grain, IUserGrain
         Push((gateway, ids) => gateway.OnFocus(ids, focus), except: originConnectionId);
         return Task.CompletedTask;
     }
+
+    public Task<UserStateView> GetState() => Task.FromResult(new UserStateView(
+        Profile(),
+        State.Status,
+        PublicPresence().Status,
+        State.LastSeenAt,
+        [.. _connections.Values.Select(c => new ConnectionView(c.ConnectionId, c.GatewayId, c.Device, c.RefreshedAt))],
+        [.. State.Conversations.Values.Select(c => new ConversationCursorView(c.ConversationId, c.Kind, c.Title, c.LastSeq, c.ReadSeq, c.Unread))],
+        TotalUnread,
+        [.. State.Contacts],
+        [.. State.Blocked],
+        State.Offline.Count,
+        State.OfflineOverflowed));
 
     private UserProfile Profile() => new(UserId, State.DisplayName ?? UserId, State.AvatarUrl, State.Role ?? "user");
 

@@ -1,10 +1,9 @@
 using System.Text.Json.Serialization;
-using Im.Orleans.Grains;
 using Im.Orleans.Grains.Hosting;
 using Im.Orleans.Grains.Options;
-using Im.Orleans.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Dashboard;
 
 namespace Im.Orleans.Silo.Hosting;
 
@@ -27,9 +26,6 @@ internal static class SiloApp
             return null;
         }
 
-        // UseClustering reads Cluster:ConnectionString itself; when only the storage one was given, it serves both.
-        builder.Configuration.AddInMemoryCollection([new(SiloStorageSettings.ClusterKey, storage.ClusterConnectionString)]);
-
         builder.Services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.SectionName))
             .Validate(o => o.ShutdownTimeout > TimeSpan.Zero, "Silo:ShutdownTimeout must be positive.")
             .ValidateOnStart();
@@ -39,25 +35,27 @@ internal static class SiloApp
         builder.Services.AddSingleton<SiloReadiness>();
         // Health bodies leave out what a probe did not check, so /health/live is just {"status":"live"}.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
-        builder.UseOrleans(silo => ConfigureSilo(silo, storage));
+        var cluster = ClusterSettings.From(builder.Configuration);
+        builder.UseOrleans(silo => ConfigureSilo(silo, cluster, storage));
 
         var app = builder.Build();
         app.MapSiloHealth();
         return app;
     }
 
-    private static void ConfigureSilo(ISiloBuilder silo, SiloStorageSettings storage)
+    private static void ConfigureSilo(ISiloBuilder silo, ClusterSettings cluster, SiloStorageSettings storage)
     {
-        silo.UseClustering();
-        silo.AddPostgresGrainStorageAsDefault(o => o.ConnectionString = storage.StorageConnectionString);
+        cluster.ConfigureSilo(silo);
+        silo.UseChatClusteringInPostgres(storage.ClusterConnectionString);
+        silo.AddChatStateInPostgres(storage.StorageConnectionString);
         silo.AddChatGrains();
+        // The dashboard's grains and counters; gateways serve its pages.
+        silo.AddDashboard();
         // A silo keeps no files: the message log always goes to PostgreSQL, unless Chat:MessageStore names another one.
         silo.Services.PostConfigure<MessageStoreOptions>(o =>
         {
             if (!o.UsesPostgres) o.PostgresConnectionString = storage.StorageConnectionString;
         });
-        silo.AddApplicationPart(typeof(IUserGrain).Assembly);
-        silo.AddApplicationPart(typeof(ChatGrainsHostingExtensions).Assembly);
     }
 
     private static void ReportMissingDatabase(IConfiguration configuration)
