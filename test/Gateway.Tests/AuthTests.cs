@@ -133,6 +133,16 @@ public sealed class AuthTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task A_negotiating_client_without_a_valid_token_is_refused_at_negotiate()
+    {
+        foreach (var token in new[] { null, "not-a-jwt", MintToken(DateTimeOffset.UtcNow.AddMinutes(-10)) })
+        {
+            var e = await Assert.ThrowsAsync<HttpRequestException>(() => HubClient.ConnectAsync(Server.Address, token));
+            Assert.Equal(HttpStatusCode.Unauthorized, e.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Expired_or_forged_bearer_tokens_get_401_on_rest()
     {
         foreach (var token in new[] { MintToken(DateTimeOffset.UtcNow.AddMinutes(-10)), MintToken(DateTimeOffset.UtcNow.AddMinutes(10), new byte[32]) })
@@ -145,9 +155,10 @@ public sealed class AuthTests(GatewayFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, negotiate.StatusCode);
     }
 
+    /// <summary>Straight to the WebSocket endpoint (no negotiate, which is checked over REST above): the upgrade itself refuses.</summary>
     private async Task AssertRefused(string? token)
     {
-        var e = await Assert.ThrowsAsync<WebSocketException>(() => HubClient.ConnectAsync(Server.Address, token));
+        var e = await Assert.ThrowsAsync<WebSocketException>(() => HubClient.ConnectAsync(Server.Address, token, negotiate: false));
         Assert.Contains("401", e.Message);
     }
 

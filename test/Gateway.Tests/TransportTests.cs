@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Im.Orleans.Gateway.Hubs;
 using Im.Orleans.Gateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Im.Orleans.Gateway.Tests;
@@ -28,32 +28,25 @@ public sealed class TransportTests(GatewayFixture fixture)
         Assert.Equal(new HashSet<string> { "WebSockets", "ServerSentEvents", "LongPolling" }, transports);
     }
 
-    [Fact]
-    public async Task Long_polling_carries_a_handshake_and_an_invocation()
+    [Theory]
+    [InlineData(HttpTransportType.WebSockets)]
+    [InlineData(HttpTransportType.ServerSentEvents)]
+    [InlineData(HttpTransportType.LongPolling)]
+    public async Task Each_transport_carries_a_handshake_invocations_events_and_errors(HttpTransportType transport)
     {
-        var guest = await Server.GuestAsync();
-        var negotiate = await Server.Http.PostAsync($"/hubs/chat/negotiate?negotiateVersion=1&access_token={guest.Token}", null);
-        var token = (await negotiate.Content.ReadFromJsonAsync<JsonElement>()).Str("connectionToken");
-        var url = $"/hubs/chat?id={token}&access_token={guest.Token}";
+        var (_, aliceHub) = await Server.ConnectGuestAsync("Alice", transport: transport);
+        var (bob, bobHub) = await Server.ConnectGuestAsync("Bob", transport: transport);
+        await using var _ = aliceHub;
+        await using var __ = bobHub;
 
-        // The first poll only opens the connection (answered at once, empty).
-        Assert.Equal(HttpStatusCode.OK, (await Server.Http.GetAsync(url)).StatusCode);
-        var handshake = await Server.Http.PostAsync(url, new StringContent("{\"protocol\":\"json\",\"version\":1}\u001e", Encoding.UTF8));
-        Assert.Equal(HttpStatusCode.OK, handshake.StatusCode);
-        Assert.StartsWith("{}", await PollUntilAsync(url, "{}"));
-        await Server.Http.PostAsync(url, new StringContent("{\"type\":1,\"invocationId\":\"1\",\"target\":\"ListConversations\",\"arguments\":[]}\u001e", Encoding.UTF8));
-        var poll = await PollUntilAsync(url, "\"type\":3");
-        Assert.Contains("\"type\":3", poll);
-        Assert.Contains("\"result\":[]", poll);
-        await Server.Http.DeleteAsync(url);
-    }
-
-    private async Task<string> PollUntilAsync(string url, string expected)
-    {
-        var seen = new StringBuilder();
-        for (var i = 0; i < 5 && !seen.ToString().Contains(expected, StringComparison.Ordinal); i++)
-            seen.Append(await (await Server.Http.GetAsync(url)).Content.ReadAsStringAsync());
-        return seen.ToString();
+        Assert.Empty((await aliceHub.InvokeAsync("ListConversations")).Items());
+        var id = (await aliceHub.InvokeAsync("OpenDirect", bob.UserId)).Str("conversationId");
+        var ack = await aliceHub.InvokeAsync("Send", new { conversationId = id, clientMsgId = $"over-{transport}", kind = "text", text = "hello" });
+        Assert.Equal(1, ack.Long("seq"));
+        var message = await bobHub.WaitForEventAsync("message", m => m.Str("clientMsgId") == $"over-{transport}");
+        Assert.Equal("hello", message.Str("text"));
+        await HubAssert.FailsWith("not_found", () => bobHub.InvokeAsync("NoSuchMethod"));
+        Assert.False(aliceHub.Closed || bobHub.Closed);
     }
 
     [Fact]
@@ -63,11 +56,14 @@ public sealed class TransportTests(GatewayFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await Server.Http.GetAsync("/health/ready")).StatusCode);
     }
 
-    [Fact]
-    public async Task Connection_refresh_keeps_live_connections_reachable()
+    [Theory]
+    [InlineData(HttpTransportType.WebSockets)]
+    [InlineData(HttpTransportType.ServerSentEvents)]
+    [InlineData(HttpTransportType.LongPolling)]
+    public async Task Connection_refresh_keeps_live_connections_reachable(HttpTransportType transport)
     {
-        var (alice, aliceHub) = await Server.ConnectGuestAsync("Alice");
-        var (bob, bobHub) = await Server.ConnectGuestAsync("Bob");
+        var (alice, aliceHub) = await Server.ConnectGuestAsync("Alice", transport: transport);
+        var (bob, bobHub) = await Server.ConnectGuestAsync("Bob", transport: transport);
         await using var _ = aliceHub;
         await using var __ = bobHub;
         var id = (await aliceHub.InvokeAsync("OpenDirect", bob.UserId)).Str("conversationId");

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Im.Orleans.Gateway.Auth;
 using Im.Orleans.Gateway.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Connections;
 
 namespace Im.Orleans.Gateway.Tests.Infrastructure;
 
@@ -52,11 +53,12 @@ public sealed class GatewayServer : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<IssuedToken>())!;
     }
 
-    /// <summary>A fresh guest user connected to the hub.</summary>
-    public async Task<(IssuedToken User, HubClient Hub)> ConnectGuestAsync(string displayName = "Guest", string? device = null)
+    /// <summary>A fresh guest user connected to the hub (over WebSockets unless told).</summary>
+    public async Task<(IssuedToken User, HubClient Hub)> ConnectGuestAsync(
+        string displayName = "Guest", string? device = null, HttpTransportType transport = HttpTransportType.WebSockets)
     {
         var user = await GuestAsync(displayName);
-        return (user, await HubClient.ConnectAsync(Address, user.Token, device));
+        return (user, await HubClient.ConnectAsync(Address, user.Token, device, transport));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,70 +1,118 @@
-using System.Buffers;
 using System.Net.WebSockets;
-using System.Text;
+using System.Reflection;
 using System.Text.Json;
+using Im.Orleans.Gateway.Hubs;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Im.Orleans.Gateway.Tests.Infrastructure;
 
-/// <summary>
-/// A minimal SignalR JSON hub-protocol client over ClientWebSocket (the .NET SignalR client does not restore
-/// here): handshake, invocations (type 1 with invocationId) and their completions (type 3), events (type 1
-/// without invocationId), pings (type 6) and close (type 7). Records end with the 0x1E separator.
-/// </summary>
+/// <summary>The tests' hub connection: the official SignalR .NET client (JSON protocol) recording every push as JSON.</summary>
+/// <remarks>
+/// Results and event payloads are bound as <see cref="JsonElement"/>, so the tests assert on the wire JSON
+/// (camelCase, as the gateway's JSON hub protocol writes it). A hub error becomes <see cref="HubCallException"/>
+/// with the server's "code: message"; a call cut off by the connection closing becomes one with "connection closed".
+/// </remarks>
 public sealed class HubClient : IAsyncDisposable
 {
-    private const char RecordSeparator = '\u001e';
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private const string ServerClosedPrefix = "The server closed the connection with the following error: ";
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly ClientWebSocket _socket;
-    private readonly Dictionary<string, TaskCompletionSource<JsonElement>> _pending = new();
+    /// <summary>Every event the gateway pushes; handlers must exist before the start, when queued messages already arrive.</summary>
+    private static readonly string[] EventNames = typeof(ClientEventNames)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral)
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToArray();
+
+    private readonly HubConnection _connection;
     private readonly List<HubEvent> _events = new();
     private readonly Lock _lock = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task _receiveLoop = Task.CompletedTask;
-    private int _nextId;
 
-    private HubClient(ClientWebSocket socket) => _socket = socket;
+    private HubClient(HubConnection connection)
+    {
+        _connection = connection;
+        foreach (var name in EventNames)
+            connection.On(name, [typeof(JsonElement)], args => Record(name, args[0] is JsonElement payload ? payload : default));
+        connection.Closed += OnClosedAsync;
+    }
 
-    /// <summary>The close message's error, when the server closed the connection with one.</summary>
+    /// <summary>Why the connection closed: the server's close error (e.g. after an oversized message), or the transport's failure.</summary>
     public string? CloseError { get; private set; }
 
-    public bool Closed { get; private set; }
+    /// <summary>Whether the connection has closed (by the server, a transport failure or <see cref="DisposeAsync"/>).</summary>
+    public bool Closed => _closed.Task.IsCompleted;
 
-    public static async Task<HubClient> ConnectAsync(Uri baseAddress, string? token, string? device = null)
+    /// <summary>
+    /// Connects to /hubs/chat with the token (sent as a bearer header) and an optional ?device=. Like the web client it
+    /// negotiates first, so a refused token throws the negotiate's <see cref="HttpRequestException"/> (401);
+    /// <paramref name="negotiate"/> false (WebSockets only) goes straight to the socket, whose refused upgrade throws
+    /// a <see cref="WebSocketException"/> naming the 401.
+    /// </summary>
+    public static async Task<HubClient> ConnectAsync(
+        Uri baseAddress,
+        string? token,
+        string? device = null,
+        HttpTransportType transport = HttpTransportType.WebSockets,
+        bool negotiate = true)
     {
-        var query = new List<string>();
-        if (token is not null) query.Add("access_token=" + Uri.EscapeDataString(token));
-        if (device is not null) query.Add("device=" + Uri.EscapeDataString(device));
-        var uri = new UriBuilder(baseAddress) { Scheme = baseAddress.Scheme == "https" ? "wss" : "ws", Path = "/hubs/chat", Query = string.Join('&', query) }.Uri;
-        var socket = new ClientWebSocket();
-        socket.Options.CollectHttpResponseDetails = true;
-        await socket.ConnectAsync(uri, CancellationToken.None);
-        var client = new HubClient(socket);
-        await client.SendRecordAsync("""{"protocol":"json","version":1}""");
-        var handshake = await client.ReceiveRecordsAsync(CancellationToken.None);
-        using (var doc = JsonDocument.Parse(handshake[0]))
+        var url = new UriBuilder(baseAddress)
         {
-            if (doc.RootElement.TryGetProperty("error", out var error)) throw new InvalidOperationException("handshake refused: " + error.GetString());
+            Path = "/hubs/chat",
+            Query = device is null ? "" : "device=" + Uri.EscapeDataString(device),
+        }.Uri;
+        var connection = new HubConnectionBuilder()
+            .WithUrl(url, transport, options =>
+            {
+                if (token is not null) options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                options.SkipNegotiation = !negotiate;
+            })
+            .Build();
+        var client = new HubClient(connection);
+        try
+        {
+            await connection.StartAsync();
         }
-        foreach (var record in handshake.Skip(1)) client.Handle(record);
-        client._receiveLoop = Task.Run(client.ReceiveLoopAsync);
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
         return client;
     }
 
-    /// <summary>Invokes a hub method and returns its result (JSON null for void methods); a hub error throws <see cref="HubCallException"/>.</summary>
-    public async Task<JsonElement> InvokeAsync(string method, params object?[] args)
-    {
-        var id = Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var completion = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_lock) _pending[id] = completion;
-        await SendRecordAsync(JsonSerializer.Serialize(new { type = 1, invocationId = id, target = method, arguments = args }, Json));
-        return await completion.Task.WaitAsync(TimeSpan.FromSeconds(30));
-    }
+    /// <summary>Invokes a hub method and returns its result (undefined JSON for void methods); a hub error throws <see cref="HubCallException"/>.</summary>
+    public Task<JsonElement> InvokeAsync(string method, params object?[] args) => InvokeAsync<JsonElement>(method, args);
 
-    public async Task<T> InvokeAsync<T>(string method, params object?[] args) =>
-        (await InvokeAsync(method, args)).Deserialize<T>(Json)!;
+    /// <summary>Invokes a hub method and binds its result to <typeparamref name="T"/> (camelCase JSON).</summary>
+    public async Task<T> InvokeAsync<T>(string method, params object?[] args)
+    {
+        using var timeout = new CancellationTokenSource(CallTimeout);
+        try
+        {
+            var result = await _connection.InvokeCoreAsync(method, typeof(T), args, timeout.Token);
+            return result is null ? default! : (T)result;
+        }
+        catch (HubException e) when (!e.Message.StartsWith(ServerClosedPrefix, StringComparison.Ordinal))
+        {
+            throw HubCallException.FromServer(e);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"'{method}' got no answer within {CallTimeout.TotalSeconds:F0} s");
+        }
+        catch (Exception e) when (e is HubException or OperationCanceledException or IOException or WebSocketException
+                                   || (e is InvalidOperationException && _connection.State != HubConnectionState.Connected))
+        {
+            // The connection closed under the call (or before it). The client fails the call before it raises Closed,
+            // so wait for that: after a failed call, Closed and CloseError are settled.
+            await WaitUntilClosedAsync(TimeSpan.FromSeconds(5));
+            throw new HubCallException("connection closed", e);
+        }
+    }
 
     /// <summary>Every event received so far with this name, in arrival order.</summary>
     public IReadOnlyList<JsonElement> Events(string name)
@@ -112,109 +160,41 @@ public sealed class HubClient : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Waits (at most <paramref name="timeout"/>) for the connection to close; returns whether it did.</summary>
+    public async Task<bool> WaitUntilClosedAsync(TimeSpan timeout)
     {
-        await _stop.CancelAsync();
-        try
-        {
-            if (_socket.State == WebSocketState.Open)
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, new CancellationTokenSource(TimeSpan.FromSeconds(2)).Token);
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-        }
-        try
-        {
-            await _receiveLoop.WaitAsync(TimeSpan.FromSeconds(2));
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException or WebSocketException)
-        {
-        }
-        _socket.Dispose();
-        _stop.Dispose();
+        await Task.WhenAny(_closed.Task, Task.Delay(timeout));
+        return Closed;
     }
 
-    private async Task SendRecordAsync(string json)
+    /// <summary>Stops the connection (a normal close the server sees as the client leaving).</summary>
+    public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
+
+    private Task Record(string name, JsonElement payload)
     {
-        var bytes = Encoding.UTF8.GetBytes(json + RecordSeparator);
-        await _sendLock.WaitAsync();
-        try
+        lock (_lock)
         {
-            await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            _events.Add(new HubEvent(name, payload));
+            Notify();
         }
-        finally
-        {
-            _sendLock.Release();
-        }
+        return Task.CompletedTask;
     }
 
-    private async Task ReceiveLoopAsync()
+    private Task OnClosedAsync(Exception? error)
     {
-        try
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                var records = await ReceiveRecordsAsync(_stop.Token);
-                if (records.Count == 0) break;
-                foreach (var record in records) Handle(record);
-            }
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-        }
-        finally
-        {
-            Closed = true;
-            lock (_lock)
-            {
-                foreach (var pending in _pending.Values) pending.TrySetException(new HubCallException("connection closed"));
-                _pending.Clear();
-                _changed.TrySetResult();
-            }
-        }
+        CloseError = error?.Message is { } text && text.StartsWith(ServerClosedPrefix, StringComparison.Ordinal)
+            ? text[ServerClosedPrefix.Length..]
+            : error?.Message;
+        _closed.TrySetResult();
+        lock (_lock) Notify();
+        return Task.CompletedTask;
     }
 
-    private void Handle(string record)
+    /// <summary>Wakes the waiters; call under the lock.</summary>
+    private void Notify()
     {
-        using var doc = JsonDocument.Parse(record);
-        var root = doc.RootElement;
-        switch (root.GetProperty("type").GetInt32())
-        {
-            case 1 when !root.TryGetProperty("invocationId", out _):
-                var args = root.GetProperty("arguments");
-                var payload = args.GetArrayLength() > 0 ? args[0].Clone() : default;
-                lock (_lock)
-                {
-                    _events.Add(new HubEvent(root.GetProperty("target").GetString()!, payload));
-                    _changed.TrySetResult();
-                    _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                }
-                break;
-            case 3:
-                TaskCompletionSource<JsonElement>? completion;
-                lock (_lock) _pending.Remove(root.GetProperty("invocationId").GetString()!, out completion);
-                if (completion is null) break;
-                if (root.TryGetProperty("error", out var error)) completion.TrySetException(new HubCallException(error.GetString()!));
-                else completion.TrySetResult(root.TryGetProperty("result", out var result) ? result.Clone() : default);
-                break;
-            case 7:
-                CloseError = root.TryGetProperty("error", out var closeError) ? closeError.GetString() : null;
-                break;
-        }
-    }
-
-    private async Task<List<string>> ReceiveRecordsAsync(CancellationToken cancellationToken)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        while (true)
-        {
-            var memory = buffer.GetMemory(8192);
-            var result = await _socket.ReceiveAsync(memory, cancellationToken);
-            if (result.MessageType == WebSocketMessageType.Close) return [];
-            buffer.Advance(result.Count);
-            if (result.EndOfMessage && buffer.WrittenCount > 0 && buffer.WrittenSpan[^1] == (byte)RecordSeparator) break;
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan).Split(RecordSeparator, StringSplitOptions.RemoveEmptyEntries).ToList();
+        _changed.TrySetResult();
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private sealed record HubEvent(string Name, JsonElement Payload);
