@@ -3,7 +3,7 @@ using Xunit;
 
 namespace Im.Orleans.Cluster.Tests;
 
-/// <summary>One throwaway PostgreSQL server for the cluster tests: membership table and grain state, as in production.</summary>
+/// <summary>One throwaway PostgreSQL server for every cluster test of this assembly.</summary>
 [CollectionDefinition(Name)]
 public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
 {

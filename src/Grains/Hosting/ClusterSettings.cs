@@ -62,12 +62,14 @@ public sealed class ClusterSettings
     public void ConfigureClient(IClientBuilder client) => ConfigureIds(client.Services);
 
     /// <summary>
-    /// Orleans' defaults declare a killed silo dead after 12-19 s; these bring it to a few seconds, so a crashed silo's
-    /// grains serve again from a survivor within 5 s.
+    /// Orleans' defaults declare a killed silo dead after 12-19 s; these bring it to 1-2 s (a hung one to about 3 s), so
+    /// a crashed silo's grains serve again from a survivor within 5 s. MaxProbeTimeout matters for a hung silo: by
+    /// default (4 x ProbeTimeout) recent traffic from it holds back suspicion for 8 s.
     /// </summary>
     public static void FastFailureDetection(ClusterMembershipOptions o)
     {
         o.ProbeTimeout = TimeSpan.FromSeconds(1);
+        o.MaxProbeTimeout = TimeSpan.FromSeconds(1);
         o.NumMissedProbesLimit = 2;
         o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
     }

@@ -1,3 +1,4 @@
+using Im.Orleans.Grains;
 using Npgsql;
 using Orleans.Runtime;
 
@@ -5,8 +6,8 @@ namespace Im.Orleans.Silo.Hosting;
 
 /// <summary>Readiness of this silo: it is not draining, the cluster view holds it as Active, and PostgreSQL answers.</summary>
 internal sealed class SiloReadiness(
-    IClusterMembershipService membership, ILocalSiloDetails localSilo, NpgsqlDataSource database, IHostApplicationLifetime lifetime,
-    ILogger<SiloReadiness> logger)
+    IClusterMembershipService membership, ILocalSiloDetails localSilo, NpgsqlDataSource database, IGrainFactory grains,
+    IHostApplicationLifetime lifetime, ILogger<SiloReadiness> logger)
 {
     private static readonly TimeSpan DatabaseTimeout = TimeSpan.FromSeconds(2);
 
@@ -19,7 +20,23 @@ internal sealed class SiloReadiness(
         var databaseError = await PingDatabaseAsync(cancellationToken);
         var database = databaseError is null;
         var error = !member ? "not an active member of the cluster yet" : databaseError;
-        return new SiloHealthReport(member && database ? "ready" : "not_ready", member, database, activeSilos, error);
+        var gateways = member ? await CountGatewaysAsync() : null;
+        return new SiloHealthReport(member && database ? "ready" : "not_ready", member, database, activeSilos, gateways, error);
+    }
+
+    // Informational: the registry may be moving between silos, which does not make this silo unready.
+    private async Task<int?> CountGatewaysAsync()
+    {
+        try
+        {
+            var live = await grains.GetGrain<IGatewayRegistryGrain>(IGatewayRegistryGrain.Key).LiveGateways().WaitAsync(DatabaseTimeout);
+            return live.Count;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogDebug(e, "Readiness: the gateway registry did not answer");
+            return null;
+        }
     }
 
     private async Task<string?> PingDatabaseAsync(CancellationToken cancellationToken)
