@@ -49,19 +49,20 @@ public static class AuthEndpoints
 
         var account = new Account(userId, name, ChatRoles.User, hasher.Hash(password), time.GetUtcNow());
         if (!await accounts.TryCreateAsync(account, cancellationToken)) return TypedResults.Conflict(ErrorResponse.Conflict("userId is taken"));
-        await grains.GetGrain<IUserGrain>(userId).SetProfile(name, null, ChatRoles.User);
-        return TypedResults.Ok(tokens.Issue(userId, name, ChatRoles.User));
+        var role = SignInRole(account, o);
+        await grains.GetGrain<IUserGrain>(userId).SetProfile(name, null, role);
+        return TypedResults.Ok(tokens.Issue(userId, name, role));
     }
 
     private static async Task<Results<Ok<IssuedToken>, BadRequest<ErrorResponse>, UnauthorizedHttpResult>> Login(
-        LoginRequest? request, TokenService tokens, IAccountStore accounts, CancellationToken cancellationToken)
+        LoginRequest? request, TokenService tokens, IAccountStore accounts, IOptions<AuthOptions> options, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request?.UserId) || string.IsNullOrEmpty(request.Password))
             return TypedResults.BadRequest(ErrorResponse.Invalid("userId and password are required"));
         var account = UserIdRules.IsValid(request.UserId) ? await accounts.FindAsync(request.UserId, cancellationToken) : null;
         // One answer for unknown id and wrong password, so the endpoint does not reveal which ids exist.
         if (account is null || !PasswordHasher.Verify(request.Password, account.Password)) return TypedResults.Unauthorized();
-        return TypedResults.Ok(tokens.Issue(account.UserId, account.DisplayName, account.Role));
+        return TypedResults.Ok(tokens.Issue(account.UserId, account.DisplayName, SignInRole(account, options.Value)));
     }
 
     private static async Task<Results<Ok<IssuedToken>, BadRequest<ErrorResponse>, UnauthorizedHttpResult>> HostToken(
@@ -77,6 +78,9 @@ public static class AuthEndpoints
         await grains.GetGrain<IUserGrain>(request.UserId!).SetProfile(name, null, role);
         return TypedResults.Ok(tokens.Issue(request.UserId!, name, role));
     }
+
+    private static string SignInRole(Account account, AuthOptions options) =>
+        options.Operators.Contains(account.UserId, StringComparer.Ordinal) ? ChatRoles.Operator : account.Role;
 
     private static ErrorResponse? DisplayNameError(string? name, AuthOptions options) =>
         string.IsNullOrWhiteSpace(name) ? ErrorResponse.Invalid("displayName is required")

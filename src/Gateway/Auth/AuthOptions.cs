@@ -26,6 +26,12 @@ public sealed class AuthOptions
     /// <summary>Keys host systems send in X-Api-Key to mint tokens for their own users at POST /api/auth/token.</summary>
     public string[] ApiKeys { get; set; } = [];
 
+    /// <summary>
+    /// Registered user ids that sign in as operators (the dashboard's role): how the first operator gets a token
+    /// without a host system. Taking an id out of the list takes the role away at that user's next sign-in.
+    /// </summary>
+    public string[] Operators { get; set; } = [];
+
     public int MinPasswordLength { get; set; } = 8;
     public int MaxPasswordLength { get; set; } = 128;
     public int MaxDisplayNameLength { get; set; } = 64;
