@@ -52,12 +52,6 @@ run_tap_suite "e2e" test/e2e/run.sh
 # The deployment files (Dockerfiles' publish, compose environments, nginx template) checked without a Docker engine.
 run_tap_suite "deploy" test/deploy/run.sh
 
-# The runtime benchmark in its quick form: proves it still runs; figures go to the log, not to assertions.
-if [ -d bench/Runtime.Benchmarks ]; then
-    echo "=== bench (quick)"
-    dotnet run -c "$configuration" --no-build --project bench/Runtime.Benchmarks -- --quick || failed_projects+=("bench")
-fi
-
 if [ ${#failed_projects[@]} -gt 0 ]; then
     echo "failing projects: ${failed_projects[*]}"
     [ -z "$failed_tests" ] || { echo "failed tests:"; sed 's/^/  /' <<<"$failed_tests"; }

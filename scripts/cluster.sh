@@ -10,7 +10,8 @@
 #   scripts/cluster.sh stop                  SIGTERM everything it started (graceful drain), then PostgreSQL
 #   scripts/cluster.sh clean                 stop, then delete the cluster directory (database included)
 #
-# Ports: silo<N> listens on SILO_PORT_BASE+N (transport) and SILO_HTTP_BASE+N (health), gw<N> on
+# Ports: silo<N> listens on SILO_PORT_BASE+N (silo to silo), SILO_GATEWAY_PORT_BASE+N (gateways, i.e. Orleans
+# clients) and SILO_HTTP_BASE+N (health), gw<N> on
 # GATEWAY_PORT_BASE+N, nginx on LB_PORT; nginx knows gw1 and gw2. Every variable below can be overridden, e.g.
 # LB_PORT=9080 scripts/cluster.sh start. Binaries are built (Release) only when missing: rebuild after changes.
 set -euo pipefail
@@ -21,6 +22,7 @@ CLUSTER_ID=${CLUSTER_ID:-im}
 PG_PORT=${PG_PORT:-55432}
 LB_PORT=${LB_PORT:-8080}
 SILO_PORT_BASE=${SILO_PORT_BASE:-11110}
+SILO_GATEWAY_PORT_BASE=${SILO_GATEWAY_PORT_BASE:-30000}
 SILO_HTTP_BASE=${SILO_HTTP_BASE:-8080}
 GATEWAY_PORT_BASE=${GATEWAY_PORT_BASE:-5000}
 READY_TIMEOUT=${READY_TIMEOUT:-90}
@@ -44,9 +46,9 @@ as_postgres() {
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2> /dev/null | sort -V | tail -n 1; }
 
-node_ports() { # name -> "http tcp" (tcp empty for gateways)
+node_ports() { # name -> "http tcp gateway" (tcp and gateway empty for gateways)
     case "$1" in
-        silo[0-9]*) echo "$((SILO_HTTP_BASE + ${1#silo})) $((SILO_PORT_BASE + ${1#silo}))" ;;
+        silo[0-9]*) echo "$((SILO_HTTP_BASE + ${1#silo})) $((SILO_PORT_BASE + ${1#silo})) $((SILO_GATEWAY_PORT_BASE + ${1#silo}))" ;;
         gw[0-9]*) echo "$((GATEWAY_PORT_BASE + ${1#gw}))" ;;
         nginx) echo "$LB_PORT" ;;
         *) die "unknown node '$1' (silo<N>, gw<N> or nginx)" ;;
@@ -133,12 +135,12 @@ signing_key() {
 }
 
 start_node() {
-    local name=$1 http tcp
-    read -r http tcp <<< "$(node_ports "$name")"
+    local name=$1 http tcp gateway
+    read -r http tcp gateway <<< "$(node_ports "$name")"
     case "$name" in
         silo*)
             spawn "$name" env Cluster__ConnectionString="$connection_string" Cluster__ClusterId="$CLUSTER_ID" \
-                Cluster__Port="$tcp" Cluster__AdvertisedHost=127.0.0.1 Cluster__ListenHost=127.0.0.1 \
+                Cluster__Port="$tcp" Cluster__GatewayPort="$gateway" Cluster__AdvertisedHost=127.0.0.1 Cluster__ListenHost=127.0.0.1 \
                 Logging__LogLevel__Default="$LOG_LEVEL" \
                 dotnet "$silo_dll" --urls "http://127.0.0.1:$http"
             ;;

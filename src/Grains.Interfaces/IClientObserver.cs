@@ -1,20 +1,18 @@
-using Orleans.Concurrency;
-
 namespace Im.Orleans.Grains;
 
 /// <summary>
-/// A gateway's observer: grains push client events through it to the listed connections on that gateway.
-/// One-way, so a slow or dead gateway never blocks a grain's turn; pushes are at-least-once.
+/// A gateway's observer: user grains push client events through it to connections on that gateway. Orleans does not
+/// keep one-way messages in order, so a user grain sends one batch at a time and waits for the answer before the
+/// next, outside its turns (a slow or dead gateway never blocks the grain); the gateway answers once the events are
+/// handed to SignalR. Pushes are best effort: a client that missed one recovers it with Sync.
 /// </summary>
 [Alias("im.IClientObserver")]
 public interface IClientObserver : IGrainObserver
 {
-    [OneWay, Alias("OnMessage")] Task OnMessage(string[] connectionIds, Message message);
-    [OneWay, Alias("OnUnread")] Task OnUnread(string[] connectionIds, UnreadEvent unread);
-    [OneWay, Alias("OnPresence")] Task OnPresence(string[] connectionIds, PresenceView presence);
-    [OneWay, Alias("OnTyping")] Task OnTyping(string[] connectionIds, TypingEvent typing);
-    [OneWay, Alias("OnRead")] Task OnRead(string[] connectionIds, ReadEvent read);
-    [OneWay, Alias("OnFocus")] Task OnFocus(string[] connectionIds, FocusEvent focus);
-    [OneWay, Alias("OnConversation")] Task OnConversation(string[] connectionIds, ConversationView conversation);
-    [OneWay, Alias("OnRecalled")] Task OnRecalled(string[] connectionIds, RecalledEvent recalled);
+    /// <summary>Sends each event to its connections, in the order given.</summary>
+    [ResponseTimeout("00:00:05"), Alias("Push")] Task Push(ClientPush[] pushes);
 }
+
+/// <summary>One client event (see <see cref="ClientEventNames"/>) for some connections of one user on a gateway.</summary>
+[GenerateSerializer, Immutable, Alias("im.ClientPush")]
+public sealed record ClientPush(string[] ConnectionIds, string Event, object Payload);

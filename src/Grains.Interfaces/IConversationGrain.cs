@@ -22,11 +22,12 @@ public interface IConversationGrain : IGrainWithStringKey
     /// </summary>
     [AlwaysInterleave] [Alias("Send")] Task<SendResult> Send(string senderId, SendCommand command);
     [ReadOnly] [Alias("History")] Task<IReadOnlyList<Message>> History(string userId, long beforeSeq, int limit);
-    [ReadOnly] [Alias("Since")] Task<MessagePage> Since(string userId, long afterSeq, int limit);
-    [ReadOnly] [Alias("GetView")] Task<ConversationView> GetView(string userId);
+    /// <summary>Interleaves, like GetView and CountFromOthersBetween: user grains read here while this grain may be waiting on them.</summary>
+    [ReadOnly][AlwaysInterleave] [Alias("Since")] Task<MessagePage> Since(string userId, long afterSeq, int limit);
+    [ReadOnly][AlwaysInterleave] [Alias("GetView")] Task<ConversationView> GetView(string userId);
     [ReadOnly] [Alias("CountFromOthers")] Task<long> CountFromOthers(string userId, long afterSeq);
     /// <summary>Messages from others with afterSeq &lt; seq &lt;= upToSeq: what a user grain recounts without racing its own deliveries.</summary>
-    [ReadOnly] [Alias("CountFromOthersBetween")] Task<long> CountFromOthersBetween(string userId, long afterSeq, long upToSeq);
+    [ReadOnly][AlwaysInterleave] [Alias("CountFromOthersBetween")] Task<long> CountFromOthersBetween(string userId, long afterSeq, long upToSeq);
     [Alias("Recall")] Task Recall(string userId, long seq);
     [Alias("Typing")] Task Typing(string userId);
 

@@ -34,7 +34,8 @@ public interface IUserGrain : IGrainWithStringKey
 
     // Called by conversation grains and other user grains.
     [ReadOnly] [Alias("Accepts")] Task<bool> Accepts(string senderId);
-    [OneWay] [Alias("Deliver")] Task Deliver(Message message);
+    /// <summary>Messages of one conversation, ascending; one-way, so they may arrive out of order or not at all: the grain orders them and fills gaps from the log.</summary>
+    [OneWay] [Alias("Deliver")] Task Deliver(IReadOnlyList<Message> messages);
     [OneWay] [Alias("ConversationChanged")] Task ConversationChanged(ConversationView view, bool removed);
     [OneWay] [Alias("PeerPresenceChanged")] Task PeerPresenceChanged(PresenceView presence);
     [OneWay] [Alias("PushTyping")] Task PushTyping(TypingEvent typing);

@@ -90,13 +90,6 @@ public sealed class GatewayLossTests(PostgresServer postgres, ITestOutputHelper 
     /// <summary>A gateway's observer that drops what it is sent; this test watches presence, not pushes.</summary>
     private sealed class SilentObserver : IClientObserver
     {
-        public Task OnMessage(string[] connectionIds, Message message) => Task.CompletedTask;
-        public Task OnUnread(string[] connectionIds, UnreadEvent unread) => Task.CompletedTask;
-        public Task OnPresence(string[] connectionIds, PresenceView presence) => Task.CompletedTask;
-        public Task OnTyping(string[] connectionIds, TypingEvent typing) => Task.CompletedTask;
-        public Task OnRead(string[] connectionIds, ReadEvent read) => Task.CompletedTask;
-        public Task OnFocus(string[] connectionIds, FocusEvent focus) => Task.CompletedTask;
-        public Task OnConversation(string[] connectionIds, ConversationView conversation) => Task.CompletedTask;
-        public Task OnRecalled(string[] connectionIds, RecalledEvent recalled) => Task.CompletedTask;
+        public Task Push(ClientPush[] pushes) => Task.CompletedTask;
     }
 }

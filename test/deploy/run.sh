@@ -105,11 +105,12 @@ check "a silo without a connection string exits non-zero naming Cluster:Connecti
     test "$refused" -ne 0 -a "$(grep -c 'Cluster:ConnectionString' <<< "$refusal")" -ge 1
 
 # --- silos (silo1 first: it creates the schema), then gateways, as compose's depends_on orders them
-declare -A http tcp
+declare -A http tcp gw
 for node in silo1 silo2 gateway1 gateway2; do http[$node]=$(free_port); done
-for node in silo1 silo2; do tcp[$node]=$(free_port); done
+for node in silo1 silo2; do tcp[$node]=$(free_port); gw[$node]=$(free_port); done
 for node in silo1 silo2; do
-    compose_args=(--set "Cluster__Port=${tcp[$node]}")
+    # Containers have a host each; here both silos share one, so each gets its own ports.
+    compose_args=(--set "Cluster__Port=${tcp[$node]}" --set "Cluster__GatewayPort=${gw[$node]}")
     start "$node" "$node" dotnet "$work/silo/Im.Orleans.Silo.dll" --urls "http://127.0.0.1:${http[$node]}"
     check "$node ready (/health/ready) with compose's environment" wait_http "http://127.0.0.1:${http[$node]}/health/ready" 90
 done
@@ -126,13 +127,9 @@ done
 for node in gateway1 gateway2; do
     check "$node ready (/health/ready) with compose's environment" wait_http "http://127.0.0.1:${http[$node]}/health/ready" 90
 done
-# Cluster clients, not embedded silos: both gateways are rows of the membership table (role 1 = gateway, 6 = dead).
-gateway_rows() {
-    as_postgres env PGPASSWORD="${pg[POSTGRES_PASSWORD]}" "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U "${pg[POSTGRES_USER]}" \
-        -d "${pg[POSTGRES_DB]}" -tAc "SELECT count(*) FROM im_membership WHERE role = 1 AND status <> 6" 2> /dev/null
-}
-gateway_rows_are() { [ "$(gateway_rows)" = "$1" ]; }
-check "both gateways joined the cluster as clients (membership table)" eventually 10 gateway_rows_are 2
+# Cluster clients, not embedded silos: both gateways heartbeat the cluster's gateway registry, which a silo reports.
+live_gateways_are() { curl -fsS --max-time 2 "http://127.0.0.1:${http[silo1]}/health/ready" 2> /dev/null | grep -q "\"gateways\":$1[,}]"; }
+check "both gateways joined the cluster as clients (the silo counts 2 live gateways)" eventually 10 live_gateways_are 2
 
 # --- nginx from the template, with the compose service's values pointed at the local gateways
 lb_port=$(free_port)

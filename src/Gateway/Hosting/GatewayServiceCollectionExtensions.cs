@@ -54,6 +54,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionRefreshService>());
         services.AddHostedService<GatewayHeartbeatService>();
         services.AddSingleton<IClusterConnectionStatusObserver, ClusterConnectionWatcher>();
+        services.AddSingleton<SiloLossSignal>();
         services.AddSignalR(o => o.AddFilter<ChatHubFilter>()).AddJsonProtocol();
         // Registered after the stock JSON protocol, so it wins the "json" name: errors go out as "code: message".
         services.AddSingleton<IHubProtocol, CodedJsonHubProtocol>();

@@ -8,15 +8,21 @@ namespace Im.Orleans.Gateway.Hubs;
 
 /// <summary>
 /// Maps every failure of a hub method to a coded <see cref="HubException"/>: a grain's <see cref="ChatException"/>
-/// keeps its code and message; timeouts, a silo lost mid-call and a stale activation (dropped, the next call reads fresh state) are "unavailable" (retry); internal errors are logged and answered generically, never leaked.
+/// keeps its code and message; timeouts, a silo lost mid-call and a stale activation (dropped, the next call reads
+/// fresh state) are "unavailable" (retry); internal errors are logged and answered generically, never leaked.
 /// </summary>
-public sealed class ChatHubFilter(ILogger<ChatHubFilter> logger) : IHubFilter
+public sealed class ChatHubFilter(SiloLossSignal siloLoss, ILogger<ChatHubFilter> logger) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         try
         {
-            return await next(context);
+            var lost = siloLoss.NextLoss;
+            var call = next(context).AsTask();
+            if (await Task.WhenAny(call, lost) == call) return await call;
+            ObserveAbandoned(call);
+            logger.LogInformation("Hub method {Method} of {UserId} was in flight when a silo was lost: answered unavailable", context.HubMethodName, context.Context.UserIdentifier);
+            throw HubErrors.Unavailable();
         }
         catch (HubException)
         {
@@ -43,4 +49,7 @@ public sealed class ChatHubFilter(ILogger<ChatHubFilter> logger) : IHubFilter
     private static bool IsTransient(Exception e) =>
         e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or InconsistentStateException
             or ConnectionFailedException or ClientNotAvailableException;
+
+    // The abandoned call may still finish (a Send then stored; its retry answers the same seq): only keep its failure quiet.
+    private static void ObserveAbandoned(Task call) => call.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
 }

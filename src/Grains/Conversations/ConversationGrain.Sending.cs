@@ -145,12 +145,10 @@ internal sealed partial class ConversationGrain : Grain
 
     private void FanOut(List<Message> messages)
     {
-        // One-way and after the commit: user grains see only durable messages, in seq order (per-caller order).
-        var members = MemberIds.ToList();
-        foreach (var message in messages)
-        {
-            foreach (var member in members) _ = User(member).Deliver(message);
-        }
+        // One-way, after the commit, the whole batch in one call per member: user grains see only durable messages and
+        // put them in seq order themselves (Orleans does not keep one-way calls in order).
+        if (messages.Count == 0) return;
+        foreach (var member in MemberIds.ToList()) _ = User(member).Deliver(messages);
     }
 
     private Message NewMessage(PendingSend pending, long seq, DateTimeOffset sentAt)

@@ -11,6 +11,15 @@ public sealed class UserOptions
     /// <summary>How often expired connections are swept, and deferred unread bookkeeping saved, while the user has connections.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a delivery that arrived ahead of a missing seq waits for it before the user grain reads the gap from
+    /// the log: Orleans may reorder one-way calls by milliseconds, and loses them when a silo dies.
+    /// </summary>
+    public TimeSpan DeliveryGapWait { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The largest delivery gap replayed from the log; a larger one (state that lagged a crash) is only counted, and devices Sync.</summary>
+    public int MaxGapReplay { get; set; } = 200;
+
     /// <summary>The most messages kept for a user with no live connection; beyond it the oldest go and the client must Sync.</summary>
     public int OfflineQueueLimit { get; set; } = 1000;
 }

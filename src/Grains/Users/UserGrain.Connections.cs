@@ -10,6 +10,7 @@ namespace Im.Orleans.Grains.Users;
 internal sealed partial class UserGrain : Grain
 {
     private readonly Dictionary<string, LiveConnection> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GatewayPushQueue> _pushQueues = new(StringComparer.Ordinal);
     private IGrainTimer? _sweep;
 
     public async Task Connect(ClientConnection connection)
@@ -71,6 +72,11 @@ internal sealed partial class UserGrain : Grain
 
     private async Task OnConnectionsChangedAsync()
     {
+        foreach (var gone in _pushQueues.Keys.Where(g => !_connections.Values.Any(c => c.GatewayId == g)).ToList())
+        {
+            _pushQueues[gone].Stop();
+            _pushQueues.Remove(gone);
+        }
         _gatewayIndex.Set(UserId, _connections.Values.Select(c => c.GatewayId));
         if (_connections.Count > 0)
         {
@@ -87,21 +93,15 @@ internal sealed partial class UserGrain : Grain
         PublishPresence();
     }
 
-    /// <summary>Pushes to every live connection (except one), one call per gateway; best effort, never blocks the turn.</summary>
-    private void Push(Func<IClientObserver, string[], Task> push, string? except = null)
+    /// <summary>Queues an event for every live connection (except one), one batch per gateway, in order; never waits on a gateway.</summary>
+    private void Push(string eventName, object payload, string? except = null)
     {
         foreach (var group in _connections.Values.Where(c => c.ConnectionId != except).GroupBy(c => c.GatewayId))
         {
-            try
-            {
-                // One-way: the task completes when the call is sent, so nothing here waits on a gateway.
-                _ = push(group.First().Gateway, [.. group.Select(c => c.ConnectionId)]);
-            }
-            catch (Exception e)
-            {
-                // A gateway that went away also stops refreshing, so expiry removes its connections and updates presence.
-                _logger.LogDebug(e, "User {User}: push to a gateway failed", UserId);
-            }
+            var first = group.First();
+            if (!_pushQueues.TryGetValue(group.Key, out var queue)) _pushQueues[group.Key] = queue = new GatewayPushQueue(first.Gateway, _logger, UserId);
+            queue.Gateway = first.Gateway;
+            queue.Enqueue(new ClientPush([.. group.Select(c => c.ConnectionId)], eventName, payload));
         }
     }
 }

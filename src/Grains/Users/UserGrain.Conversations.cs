@@ -1,41 +1,11 @@
 namespace Im.Orleans.Grains.Users;
 
 /// <summary>
-/// Deliveries, read cursors and unread counts. Unread = messages from others after the read cursor. Deliveries are
-/// at-least-once and in seq order per conversation: a seq at or below CountedSeq is a retry and changes nothing; a
-/// jump past CountedSeq + 1 (a lost delivery) is recounted from the log, so counts never drift.
+/// Read cursors, unread counts (messages from others after the read cursor), the conversation list and the events
+/// other grains relay to the user's devices.
 /// </summary>
 internal sealed partial class UserGrain : Grain
 {
-    public async Task Deliver(Message message)
-    {
-        var summary = Summary(message.ConversationId) ?? await LearnAsync(message.ConversationId, joinedBefore: message.Seq);
-        if (summary is null || message.Seq <= summary.CountedSeq) return;
-
-        var unreadBefore = summary.Unread;
-        if (message.Seq > summary.CountedSeq + 1)
-        {
-            var from = Math.Max(summary.ReadSeq, summary.CountedSeq);
-            if (message.Seq - 1 > from) summary.Unread += await CountBetweenAsync(summary.ConversationId, from, message.Seq - 1);
-        }
-        summary.CountedSeq = message.Seq;
-        if (message.SenderId != UserId && message.Seq > summary.ReadSeq) summary.Unread++;
-        if (message.Seq >= summary.LastSeq)
-        {
-            summary.LastSeq = message.Seq;
-            summary.LastMessage = message;
-        }
-
-        var live = _connections.Count > 0;
-        if (live) Push((gateway, ids) => gateway.OnMessage(ids, message));
-        else EnqueueOffline(message);
-        if (summary.Unread != unreadBefore) PushUnread(summary);
-        // While connected the save waits for the next sweep tick or deactivation. Losing it in a crash is safe:
-        // CountedSeq lags too, so the next delivery recounts the gap from the log. The offline queue is never deferred.
-        if (live) _dirty = true;
-        else await SaveAsync();
-    }
-
     public async Task<MarkReadResult> MarkRead(string conversationId, long seq)
     {
         var summary = Summary(conversationId) ?? await LearnAsync(conversationId, joinedBefore: null)
@@ -66,7 +36,7 @@ internal sealed partial class UserGrain : Grain
         if (removed)
         {
             if (State.Conversations.Remove(view.ConversationId)) await SaveAsync();
-            Push((gateway, ids) => gateway.OnConversation(ids, view));
+            Push(ClientEventNames.Conversation, view);
             return;
         }
 
@@ -80,7 +50,7 @@ internal sealed partial class UserGrain : Grain
         summary.Apply(view);
         await SaveAsync();
         var mine = summary.ToView();
-        Push((gateway, ids) => gateway.OnConversation(ids, mine));
+        Push(ClientEventNames.Conversation, mine);
     }
 
     public Task<IReadOnlyList<ConversationView>> ListConversations() => Task.FromResult<IReadOnlyList<ConversationView>>(
@@ -88,13 +58,13 @@ internal sealed partial class UserGrain : Grain
 
     public Task PushTyping(TypingEvent typing)
     {
-        Push((gateway, ids) => gateway.OnTyping(ids, typing));
+        Push(ClientEventNames.Typing, typing);
         return Task.CompletedTask;
     }
 
     public Task PushRead(ReadEvent read)
     {
-        Push((gateway, ids) => gateway.OnRead(ids, read));
+        Push(ClientEventNames.Read, read);
         return Task.CompletedTask;
     }
 
@@ -114,7 +84,7 @@ internal sealed partial class UserGrain : Grain
             changed = true;
         }
         if (changed) await SaveAsync();
-        Push((gateway, ids) => gateway.OnRecalled(ids, recalled));
+        Push(ClientEventNames.Recalled, recalled);
     }
 
     private ConversationSummary? Summary(string conversationId) => State.Conversations.GetValueOrDefault(conversationId);
@@ -167,6 +137,6 @@ internal sealed partial class UserGrain : Grain
     private void PushUnread(ConversationSummary summary)
     {
         var unread = new UnreadEvent(summary.ConversationId, summary.Unread, TotalUnread);
-        Push((gateway, ids) => gateway.OnUnread(ids, unread));
+        Push(ClientEventNames.Unread, unread);
     }
 }

@@ -19,7 +19,7 @@ internal sealed partial class UserGrain : Grain
         }
         // The user's other devices show their own chosen status (invisible included).
         var own = new PresenceView(UserId, _connections.Count > 0 ? State.Status : PresenceStatus.Offline, State.LastSeenAt);
-        Push((gateway, ids) => gateway.OnPresence(ids, own));
+        Push(ClientEventNames.Presence, own);
         PublishPresence();
     }
 
@@ -27,7 +27,7 @@ internal sealed partial class UserGrain : Grain
 
     public Task PeerPresenceChanged(PresenceView presence)
     {
-        Push((gateway, ids) => gateway.OnPresence(ids, presence));
+        Push(ClientEventNames.Presence, presence);
         return Task.CompletedTask;
     }
 

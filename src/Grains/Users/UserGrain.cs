@@ -74,7 +74,7 @@ internal sealed partial class UserGrain : Grain, IUserGrain
     public Task Focus(string conversationId, string originConnectionId)
     {
         var focus = new FocusEvent(conversationId, originConnectionId);
-        Push((gateway, ids) => gateway.OnFocus(ids, focus), except: originConnectionId);
+        Push(ClientEventNames.Focus, focus, except: originConnectionId);
         return Task.CompletedTask;
     }
 

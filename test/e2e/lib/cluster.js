@@ -42,21 +42,22 @@ export async function startCluster({ silos = 2, gateways = 2, gatewayConfig = []
     names: (kind) => [...nodes.entries()].filter(([, n]) => kind === undefined || n.kind === kind).map(([name]) => name),
     alive: (kind) => cluster.names(kind).filter((name) => !nodes.get(name).node.exited),
 
-    async startSilo(name, { httpPort, tcpPort } = {}) {
+    async startSilo(name, { httpPort, tcpPort, gatewayPort } = {}) {
       httpPort ??= await freePort();
       tcpPort ??= await freePort();
+      gatewayPort ??= await freePort();
       const url = `http://127.0.0.1:${httpPort}`;
       const node = await startProcess({
         name,
         file: "dotnet",
         args: [siloDll, "--urls", url, `--Cluster:ConnectionString=${pg.connectionString}`, `--Cluster:ClusterId=${clusterId}`,
-          `--Cluster:Port=${tcpPort}`, "--Cluster:AdvertisedHost=127.0.0.1", "--Cluster:ListenHost=127.0.0.1", ...siloConfig.map((c) => `--${c}`)],
+          `--Cluster:Port=${tcpPort}`, `--Cluster:GatewayPort=${gatewayPort}`, "--Cluster:AdvertisedHost=127.0.0.1", "--Cluster:ListenHost=127.0.0.1", ...siloConfig.map((c) => `--${c}`)],
         cwd: path.dirname(siloDll),
         env: { Logging__LogLevel__Default: logLevel() },
         readyUrl: `${url}/health/ready`,
       });
-      nodes.set(name, { kind: "silo", node, url, httpPort, tcpPort, startedAt: Date.now() });
-      log(`${name} ready (pid ${node.pid}, http ${httpPort}, tcp ${tcpPort})`);
+      nodes.set(name, { kind: "silo", node, url, httpPort, tcpPort, gatewayPort, startedAt: Date.now() });
+      log(`${name} ready (pid ${node.pid}, http ${httpPort}, tcp ${tcpPort}, gateway ${gatewayPort})`);
       return node;
     },
 

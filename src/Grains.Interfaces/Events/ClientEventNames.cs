@@ -1,4 +1,4 @@
-namespace Im.Orleans.Gateway.Hubs;
+namespace Im.Orleans.Grains;
 
 /// <summary>The server → client event names of protocol v1 (the SignalR target a client subscribes with <c>on(name)</c>).</summary>
 public static class ClientEventNames
