@@ -1,6 +1,6 @@
 // Cluster mode end to end: PostgreSQL, two silos (src/Silo), two gateways and nginx as separate processes on loopback
 // (lib/cluster.js), driven through nginx by the official @microsoft/signalr client on all three transports, each
-// client pinned to a gateway by the im_gw cookie. What ../shared/DESIGN.md promises under "Delivery guarantees" and
+// client pinned to a gateway by the im_gw cookie. What docs/design.md promises under "Delivery guarantees" and
 // "Cluster" must hold while nodes crash and join:
 //   1. cross-gateway chat (direct + group), every member sees every message once, in seq order;
 //  1b. a file uploaded through one gateway downloads through the other (each has its own data directory);

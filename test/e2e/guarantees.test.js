@@ -1,4 +1,4 @@
-// The delivery guarantees of ../shared/DESIGN.md, end to end against the real gateway process, with the official
+// The delivery guarantees of docs/design.md, end to end against the real gateway process, with the official
 // @microsoft/signalr client, each on all three transports (WebSockets, Server-Sent Events, long polling).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";

@@ -6,8 +6,8 @@ internal sealed class SiloOptions
     public const string SectionName = "Silo";
 
     /// <summary>
-    /// How long a SIGTERM may take: the runtime finishes running turns, deactivates grains (writing their state) and
-    /// leaves the membership table before the process exits. Keep it above Orleans:GrainCollection:DeactivationTimeout.
+    /// How long a SIGTERM may take: Orleans finishes running turns, deactivates grains (writing their state) and leaves
+    /// the membership table before the process exits.
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
