@@ -47,7 +47,7 @@ public static class GatewayApp
         app.MapAuthEndpoints();
         app.MapFileEndpoints();
         app.MapHealthEndpoints();
-        app.MapOperatorDashboard();
+        if (OperatorDashboard.IsEnabled(builder.Configuration)) app.MapOperatorDashboard();
         app.MapHub<ChatHub>("/hubs/chat", o =>
         {
             o.Transports = HttpTransportType.WebSockets | HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling;
@@ -63,7 +63,7 @@ public static class GatewayApp
         var cluster = ClusterSettings.From(configuration);
         cluster.ConfigureClient(client);
         client.UseChatClusteringInPostgres(cluster.ConnectionString!);
-        client.AddDashboard();
+        if (OperatorDashboard.IsEnabled(configuration)) client.AddDashboard();
     }
 
     private static void ConfigureSilo(ISiloBuilder silo, StorageSettings storage, string dataPath, IConfiguration configuration)
@@ -80,6 +80,6 @@ public static class GatewayApp
             if (!configuration.GetSection(MessageStoreOptions.Section).GetChildren().Any(c => c.Key == nameof(MessageStoreOptions.DataDirectory)))
                 o.DataDirectory = dataPath;
         });
-        silo.AddDashboard();
+        if (OperatorDashboard.IsEnabled(configuration)) silo.AddDashboard();
     }
 }

@@ -13,6 +13,9 @@ public static class OperatorDashboard
     public const string Policy = "operator";
     private const string CookieName = "im_dashboard";
 
+    /// <summary>"Dashboard:Enabled" (default true); off, nothing of the dashboard runs and /dashboard answers 404.</summary>
+    public static bool IsEnabled(IConfiguration configuration) => configuration.GetValue("Dashboard:Enabled", true);
+
     public static void AddOperatorPolicy(this Microsoft.AspNetCore.Authorization.AuthorizationOptions options) =>
         options.AddPolicy(Policy, p => p.RequireAuthenticatedUser().RequireRole(ChatRoles.Operator));
 

@@ -49,8 +49,8 @@ internal static class SiloApp
         silo.UseChatClusteringInPostgres(storage.ClusterConnectionString);
         silo.AddChatStateInPostgres(storage.StorageConnectionString);
         silo.AddChatGrains();
-        // The dashboard's grains and counters; gateways serve its pages.
-        silo.AddDashboard();
+        // The dashboard's grains and counters; gateways serve its pages ("Dashboard:Enabled", as on the gateways).
+        if (silo.Configuration.GetValue("Dashboard:Enabled", true)) silo.AddDashboard();
         // A silo keeps no files: the message log always goes to PostgreSQL, unless Chat:MessageStore names another one.
         silo.Services.PostConfigure<MessageStoreOptions>(o =>
         {
