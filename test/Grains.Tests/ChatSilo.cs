@@ -56,7 +56,7 @@ internal sealed class ChatSilo : IAsyncDisposable
             if (conversations is not null) silo.Services.Configure(conversations);
             if (users is not null) silo.Services.Configure(users);
 
-            // The grains' storage is what production uses too: JSON, so state types round-trip as they would in a database.
+            // State is stored as production stores it (JSON through GrainStateJson), so it round-trips as in a database.
             silo.AddMemoryGrainStorage(InnerStorage, o => o.GrainStorageSerializer = GrainStateJson.Serializer);
             silo.Services.AddSingleton(sp => new TestGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(InnerStorage)));
             silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => sp.GetRequiredService<TestGrainStorage>());
