@@ -1,19 +1,17 @@
-using Im.Orleans.TestKit;
-
 namespace Im.Orleans.Grains.Tests;
 
 /// <summary>Typed views of what a captured gateway observer received.</summary>
 internal static class Events
 {
-    public static IReadOnlyList<T> Of<T>(this ObserverCapture<IClientObserver> gateway, string method) =>
+    public static IReadOnlyList<T> Of<T>(this ObserverCapture gateway, string method) =>
         gateway.CallsTo(method).Select(args => (T)args[1]!).ToList();
 
-    public static IReadOnlyList<(string[] Connections, T Event)> WithTargets<T>(this ObserverCapture<IClientObserver> gateway, string method) =>
+    public static IReadOnlyList<(string[] Connections, T Event)> WithTargets<T>(this ObserverCapture gateway, string method) =>
         gateway.CallsTo(method).Select(args => ((string[])args[0]!, (T)args[1]!)).ToList();
 
-    public static IReadOnlyList<UnreadEvent> Unread(this ObserverCapture<IClientObserver> gateway) => gateway.Of<UnreadEvent>(nameof(IClientObserver.OnUnread));
+    public static IReadOnlyList<UnreadEvent> Unread(this ObserverCapture gateway) => gateway.Of<UnreadEvent>(nameof(IClientObserver.OnUnread));
 
-    public static IReadOnlyList<Message> Messages(this ObserverCapture<IClientObserver> gateway) => gateway.Of<Message>(nameof(IClientObserver.OnMessage));
+    public static IReadOnlyList<Message> Messages(this ObserverCapture gateway) => gateway.Of<Message>(nameof(IClientObserver.OnMessage));
 
-    public static IReadOnlyList<PresenceView> Presence(this ObserverCapture<IClientObserver> gateway) => gateway.Of<PresenceView>(nameof(IClientObserver.OnPresence));
+    public static IReadOnlyList<PresenceView> Presence(this ObserverCapture gateway) => gateway.Of<PresenceView>(nameof(IClientObserver.OnPresence));
 }

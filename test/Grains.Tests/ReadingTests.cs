@@ -3,14 +3,15 @@ using static Im.Orleans.Grains.Tests.ChatSilo;
 
 namespace Im.Orleans.Grains.Tests;
 
-public sealed class ReadingTests
+/// <summary>History and sync pages, member-only reads, recall and typing.</summary>
+public sealed class ReadingTests(SharedChatSilo shared) : IClassFixture<SharedChatSilo>
 {
     [Theory]
     [InlineData(200)]
     [InlineData(3)]
     public async Task History_and_Since_page_by_seq_from_memory_or_the_store(int cached)
     {
-        await using var chat = ChatSilo.Create(conversations: o => o.RecentMessages = cached);
+        await using var chat = await ChatSilo.StartAsync(conversations: o => o.RecentMessages = cached);
         var conversation = chat.Direct("alice", "bob");
         await chat.SignUpAsync("alice", "bob");
         var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
@@ -37,67 +38,73 @@ public sealed class ReadingTests
     [Fact]
     public async Task Only_members_read_and_missing_conversations_are_not_found()
     {
-        await using var chat = ChatSilo.Create();
-        var conversation = chat.Direct("alice", "bob");
-        await chat.SignUpAsync("alice", "bob");
-        await conversation.OpenDirect("alice", "bob");
+        var chat = shared.Chat;
+        var (alice, bob) = (Id("alice"), Id("bob"));
+        var conversation = chat.Direct(alice, bob);
+        await chat.SignUpAsync(alice, bob);
+        await conversation.OpenDirect(alice, bob);
         Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.History("eve", 0, 10))).Code);
         Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.Since("eve", 0, 10))).Code);
         Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.GetView("eve"))).Code);
         Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.CountFromOthers("eve", 0))).Code);
         var missing = chat.Conversation("g:missing");
-        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<ChatException>(() => missing.History("alice", 0, 10))).Code);
-        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<ChatException>(() => missing.GetView("alice"))).Code);
+        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<ChatException>(() => missing.History(alice, 0, 10))).Code);
+        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<ChatException>(() => missing.GetView(alice))).Code);
     }
 
     [Fact]
     public async Task The_sender_recalls_within_the_window_and_members_are_told()
     {
-        await using var chat = ChatSilo.Create();
-        var bob = await chat.ConnectAsync("bob", "b1");
-        var conversation = chat.Direct("alice", "bob");
-        await chat.SignUpAsync("alice", "bob");
-        var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
-        var sent = await conversation.Send("alice", Text(id, "oops"));
+        var chat = shared.Chat;
+        var (alice, bob) = (Id("alice"), Id("bob"));
+        var bobGateway = await chat.ConnectAsync(bob, "b1");
+        var conversation = chat.Direct(alice, bob);
+        await chat.SignUpAsync(alice, bob);
+        var id = (await conversation.OpenDirect(alice, bob)).ConversationId;
+        var sent = await conversation.Send(alice, Text(id, "oops"));
 
-        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.Recall("bob", sent.Seq))).Code);
+        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.Recall(bob, sent.Seq))).Code);
         await chat.AdvanceAsync(TimeSpan.FromSeconds(119));
-        await conversation.Recall("alice", sent.Seq);
-        await chat.Silo.QuiesceAsync();
+        await conversation.Recall(alice, sent.Seq);
+        await Eventually.Holds(() => Assert.NotEmpty(bobGateway.Of<RecalledEvent>(nameof(IClientObserver.OnRecalled))));
+        await chat.QuiesceAsync();
 
         Assert.True(chat.Store.All(id).Single().Recalled);
-        Assert.True((await conversation.History("bob", 0, 10)).Single().Recalled);
-        Assert.Equal(new RecalledEvent(id, sent.Seq, sent.MessageId), bob.Of<RecalledEvent>(nameof(IClientObserver.OnRecalled)).Single());
-        Assert.True((await chat.User("bob").ListConversations()).Single().LastMessage!.Recalled);
+        Assert.True((await conversation.History(bob, 0, 10)).Single().Recalled);
+        Assert.Equal(new RecalledEvent(id, sent.Seq, sent.MessageId), bobGateway.Of<RecalledEvent>(nameof(IClientObserver.OnRecalled)).Single());
+        Assert.True((await chat.User(bob).ListConversations()).Single().LastMessage!.Recalled);
     }
 
     [Fact]
     public async Task Recall_after_the_window_is_refused()
     {
-        await using var chat = ChatSilo.Create();
-        var conversation = chat.Direct("alice", "bob");
-        await chat.SignUpAsync("alice", "bob");
-        var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
-        var sent = await conversation.Send("alice", Text(id, "too late"));
+        var chat = shared.Chat;
+        var (alice, bob) = (Id("alice"), Id("bob"));
+        var conversation = chat.Direct(alice, bob);
+        await chat.SignUpAsync(alice, bob);
+        var id = (await conversation.OpenDirect(alice, bob)).ConversationId;
+        var sent = await conversation.Send(alice, Text(id, "too late"));
         await chat.AdvanceAsync(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
-        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.Recall("alice", sent.Seq))).Code);
-        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<ChatException>(() => conversation.Recall("alice", 99))).Code);
+        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.Recall(alice, sent.Seq))).Code);
+        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<ChatException>(() => conversation.Recall(alice, 99))).Code);
         Assert.False(chat.Store.All(id).Single().Recalled);
     }
 
     [Fact]
     public async Task Typing_goes_to_the_other_members_only()
     {
-        await using var chat = ChatSilo.Create();
-        var gateway = await chat.ConnectAsync("alice", "a1");
-        await chat.ConnectAsync("bob", "b1", gateway);
-        var conversation = chat.Direct("alice", "bob");
-        await chat.SignUpAsync("alice", "bob");
-        var id = (await conversation.OpenDirect("alice", "bob")).ConversationId;
-        await conversation.Typing("alice");
-        await chat.Silo.QuiesceAsync();
+        var chat = shared.Chat;
+        var (alice, bob) = (Id("alice"), Id("bob"));
+        var gateway = await chat.ConnectAsync(alice, "a1");
+        await chat.ConnectAsync(bob, "b1", gateway);
+        var conversation = chat.Direct(alice, bob);
+        await chat.SignUpAsync(alice, bob);
+        var id = (await conversation.OpenDirect(alice, bob)).ConversationId;
+        await conversation.Typing(alice);
+        await Eventually.Holds(() => Assert.NotEmpty(gateway.CallsTo(nameof(IClientObserver.OnTyping))));
+        await chat.QuiesceAsync();
         var typing = gateway.WithTargets<TypingEvent>(nameof(IClientObserver.OnTyping)).Single();
         Assert.Equal(["b1"], typing.Connections);
-        Assert.Equal(new TypingEvent(id, "alice"), typing.Event);
+        Assert.Equal(new TypingEvent(id, alice), typing.Event);
     }
 }

@@ -12,7 +12,7 @@ public sealed class PostgresMessageStoreTests(PostgresServer server, ITestOutput
     {
         var connectionString = await server.CreateDatabaseAsync("messages_" + Guid.NewGuid().ToString("N")[..12]);
         var store = new PostgresMessageStore(connectionString);
-        await store.Execute(CancellationToken.None);
+        await store.InitializeAsync(CancellationToken.None);
         return store;
     }
 }

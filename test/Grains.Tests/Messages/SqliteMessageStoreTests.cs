@@ -11,7 +11,7 @@ public sealed class SqliteMessageStoreTests(ITestOutputHelper output) : MessageS
     protected override async Task<IMessageStore> CreateStoreAsync()
     {
         var store = new SqliteMessageStore(new MessageStoreOptions { DataDirectory = _directory });
-        await store.Execute(CancellationToken.None);
+        await store.InitializeAsync(CancellationToken.None);
         return store;
     }
 

@@ -1,0 +1,65 @@
+using Orleans.Storage;
+
+namespace Im.Orleans.Grains.Tests;
+
+/// <summary>
+/// The silo's default grain storage in tests: Orleans' memory storage behind a decorator that counts the grains'
+/// writes, can fail the next one, and lets a test read or replace a grain's stored state behind its back.
+/// </summary>
+internal sealed class TestGrainStorage(IGrainStorage inner) : IGrainStorage
+{
+    private int _writes;
+    private Exception? _failNextWrite;
+
+    /// <summary>How many state writes grains made (reads and the test's own writes are not counted).</summary>
+    public int Writes => Volatile.Read(ref _writes);
+
+    /// <summary>When set, the next grain write throws it and stores nothing.</summary>
+    public Exception? FailNextWrite
+    {
+        get => Volatile.Read(ref _failNextWrite);
+        set => Volatile.Write(ref _failNextWrite, value);
+    }
+
+    /// <summary>The stored state of a grain, or null when it never wrote any.</summary>
+    public async Task<T?> ReadAsync<T>(string stateName, GrainId grainId) where T : class, new()
+    {
+        var state = new GrainState<T>(new T());
+        await inner.ReadStateAsync(stateName, grainId, state);
+        return state.RecordExists ? state.State : null;
+    }
+
+    /// <summary>
+    /// Replaces a grain's stored state as another writer would (say an activation that is gone). The live activation
+    /// does not see it; deactivate the grain so its next activation reads it.
+    /// </summary>
+    public async Task WriteBehindGrainAsync<T>(string stateName, GrainId grainId, T value) where T : class, new()
+    {
+        var state = new GrainState<T>(new T());
+        await inner.ReadStateAsync(stateName, grainId, state);
+        state.State = value;
+        await inner.WriteStateAsync(stateName, grainId, state);
+    }
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken) =>
+        inner.ReadStateAsync(stateName, grainId, grainState, cancellationToken);
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        WriteStateAsync(stateName, grainId, grainState, CancellationToken.None);
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _failNextWrite, null) is { } failure) throw failure;
+        Interlocked.Increment(ref _writes);
+        await inner.WriteStateAsync(stateName, grainId, grainState, cancellationToken);
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ClearStateAsync(stateName, grainId, grainState);
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken) =>
+        inner.ClearStateAsync(stateName, grainId, grainState, cancellationToken);
+}
