@@ -37,9 +37,9 @@ public sealed class ConnectionTests(SharedChatSilo shared) : IClassFixture<Share
         Assert.Equal(PresenceStatus.Online, (await alice.GetPresence()).Status);
 
         await alice.Focus("d:alice:bob", "a1");
-        await Eventually.Holds(() => Assert.NotEmpty(gateway.CallsTo(nameof(IClientObserver.OnFocus))));
+        await Eventually.Holds(() => Assert.NotEmpty(gateway.CallsTo(ClientEventNames.Focus)));
         await chat.QuiesceAsync();
-        var focus = gateway.WithTargets<FocusEvent>(nameof(IClientObserver.OnFocus)).Single();
+        var focus = gateway.WithTargets<FocusEvent>(ClientEventNames.Focus).Single();
         Assert.Equal(["a2"], focus.Connections);
 
         await chat.AdvanceAsync(TimeSpan.FromSeconds(95));

@@ -9,9 +9,9 @@ internal static class Events
     public static IReadOnlyList<(string[] Connections, T Event)> WithTargets<T>(this ObserverCapture gateway, string method) =>
         gateway.CallsTo(method).Select(args => ((string[])args[0]!, (T)args[1]!)).ToList();
 
-    public static IReadOnlyList<UnreadEvent> Unread(this ObserverCapture gateway) => gateway.Of<UnreadEvent>(nameof(IClientObserver.OnUnread));
+    public static IReadOnlyList<UnreadEvent> Unread(this ObserverCapture gateway) => gateway.Of<UnreadEvent>(ClientEventNames.Unread);
 
-    public static IReadOnlyList<Message> Messages(this ObserverCapture gateway) => gateway.Of<Message>(nameof(IClientObserver.OnMessage));
+    public static IReadOnlyList<Message> Messages(this ObserverCapture gateway) => gateway.Of<Message>(ClientEventNames.Message);
 
-    public static IReadOnlyList<PresenceView> Presence(this ObserverCapture gateway) => gateway.Of<PresenceView>(nameof(IClientObserver.OnPresence));
+    public static IReadOnlyList<PresenceView> Presence(this ObserverCapture gateway) => gateway.Of<PresenceView>(ClientEventNames.Presence);
 }

@@ -48,10 +48,7 @@ public sealed class PresenceTests(SharedChatSilo shared) : IClassFixture<SharedC
         Assert.Equal(PresenceStatus.Online, carlGateway.Presence().Single(p => p.UserId == alice).Status);
         Assert.DoesNotContain(ginaGateway.Presence(), p => p.UserId == alice);
 
-        // One change at a time, as a person makes them: pushes to a gateway are one-way calls, which Orleans may
-        // deliver out of order when they are sent together (see the report).
         await chat.User(alice).SetPresence(PresenceStatus.Away);
-        await Eventually.Holds(() => Assert.Equal(2, bobGateway.Presence().Count(p => p.UserId == alice)));
         await chat.User(alice).Disconnect("a1");
         await Eventually.Holds(() => Assert.Equal(3, bobGateway.Presence().Count(p => p.UserId == alice)));
         await chat.QuiesceAsync();
@@ -67,8 +64,6 @@ public sealed class PresenceTests(SharedChatSilo shared) : IClassFixture<SharedC
         await chat.Direct(alice, bob).OpenDirect(alice, bob);
         var bobGateway = await chat.ConnectAsync(bob, "b1");
         var own = await chat.ConnectAsync(alice, "a1");
-        // Bob sees her come online before she turns invisible, as a person would (see the report on push order).
-        await Eventually.Holds(() => Assert.Contains(bobGateway.Presence(), p => p.UserId == alice));
         await chat.User(alice).SetPresence(PresenceStatus.Invisible);
         await Eventually.Holds(() => Assert.True(
             bobGateway.Presence().Count(p => p.UserId == alice) >= 2 && own.Presence().Any(p => p.UserId == alice)));

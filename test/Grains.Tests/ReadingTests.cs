@@ -66,12 +66,12 @@ public sealed class ReadingTests(SharedChatSilo shared) : IClassFixture<SharedCh
         Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => conversation.Recall(bob, sent.Seq))).Code);
         await chat.AdvanceAsync(TimeSpan.FromSeconds(119));
         await conversation.Recall(alice, sent.Seq);
-        await Eventually.Holds(() => Assert.NotEmpty(bobGateway.Of<RecalledEvent>(nameof(IClientObserver.OnRecalled))));
+        await Eventually.Holds(() => Assert.NotEmpty(bobGateway.Of<RecalledEvent>(ClientEventNames.Recalled)));
         await chat.QuiesceAsync();
 
         Assert.True(chat.Store.All(id).Single().Recalled);
         Assert.True((await conversation.History(bob, 0, 10)).Single().Recalled);
-        Assert.Equal(new RecalledEvent(id, sent.Seq, sent.MessageId), bobGateway.Of<RecalledEvent>(nameof(IClientObserver.OnRecalled)).Single());
+        Assert.Equal(new RecalledEvent(id, sent.Seq, sent.MessageId), bobGateway.Of<RecalledEvent>(ClientEventNames.Recalled).Single());
         Assert.True((await chat.User(bob).ListConversations()).Single().LastMessage!.Recalled);
     }
 
@@ -101,9 +101,9 @@ public sealed class ReadingTests(SharedChatSilo shared) : IClassFixture<SharedCh
         await chat.SignUpAsync(alice, bob);
         var id = (await conversation.OpenDirect(alice, bob)).ConversationId;
         await conversation.Typing(alice);
-        await Eventually.Holds(() => Assert.NotEmpty(gateway.CallsTo(nameof(IClientObserver.OnTyping))));
+        await Eventually.Holds(() => Assert.NotEmpty(gateway.CallsTo(ClientEventNames.Typing)));
         await chat.QuiesceAsync();
-        var typing = gateway.WithTargets<TypingEvent>(nameof(IClientObserver.OnTyping)).Single();
+        var typing = gateway.WithTargets<TypingEvent>(ClientEventNames.Typing).Single();
         Assert.Equal(["b1"], typing.Connections);
         Assert.Equal(new TypingEvent(id, alice), typing.Event);
     }

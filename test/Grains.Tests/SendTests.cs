@@ -260,6 +260,6 @@ public sealed class SendTests(SharedChatSilo shared) : IClassFixture<SharedChatS
         await chat.QuiesceAsync();
         Assert.Equal("hi bob", bobGateway.Messages().Single().Text);
         Assert.Equal("hi bob", aliceGateway.Messages().Single().Text);
-        Assert.Equal(["b1"], bobGateway.WithTargets<Message>(nameof(IClientObserver.OnMessage)).Single().Connections);
+        Assert.Equal(["b1"], bobGateway.WithTargets<Message>(ClientEventNames.Message).Single().Connections);
     }
 }

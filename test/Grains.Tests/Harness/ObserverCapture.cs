@@ -31,31 +31,15 @@ internal sealed class ObserverCapture : IClientObserver
         get { lock (_calls) return [.. _calls]; }
     }
 
-    /// <summary>The arguments of each call to <paramref name="method"/>, in arrival order.</summary>
-    public IReadOnlyList<object?[]> CallsTo(string method) => [.. Calls.Where(c => c.Method == method).Select(c => c.Arguments)];
+    /// <summary>The arguments (connection ids, payload) of each pushed event named <paramref name="eventName"/> (see ClientEventNames), in arrival order.</summary>
+    public IReadOnlyList<object?[]> CallsTo(string eventName) => [.. Calls.Where(c => c.Method == eventName).Select(c => c.Arguments)];
 
-    public Task OnMessage(string[] connectionIds, Message message) => Record(nameof(OnMessage), connectionIds, message);
-
-    public Task OnUnread(string[] connectionIds, UnreadEvent unread) => Record(nameof(OnUnread), connectionIds, unread);
-
-    public Task OnPresence(string[] connectionIds, PresenceView presence) => Record(nameof(OnPresence), connectionIds, presence);
-
-    public Task OnTyping(string[] connectionIds, TypingEvent typing) => Record(nameof(OnTyping), connectionIds, typing);
-
-    public Task OnRead(string[] connectionIds, ReadEvent read) => Record(nameof(OnRead), connectionIds, read);
-
-    public Task OnFocus(string[] connectionIds, FocusEvent focus) => Record(nameof(OnFocus), connectionIds, focus);
-
-    public Task OnConversation(string[] connectionIds, ConversationView conversation) => Record(nameof(OnConversation), connectionIds, conversation);
-
-    public Task OnRecalled(string[] connectionIds, RecalledEvent recalled) => Record(nameof(OnRecalled), connectionIds, recalled);
-
-    private Task Record(string method, string[] connectionIds, object payload)
+    public Task Push(ClientPush[] pushes)
     {
-        lock (_calls) _calls.Add(new ObservedCall(method, [connectionIds, payload]));
+        lock (_calls) _calls.AddRange(pushes.Select(p => new ObservedCall(p.Event, [p.ConnectionIds, p.Payload])));
         return Task.CompletedTask;
     }
 }
 
-/// <summary>One push a captured gateway received.</summary>
+/// <summary>One event a captured gateway received: its name (Method) and its connection ids and payload.</summary>
 internal sealed record ObservedCall(string Method, object?[] Arguments);
