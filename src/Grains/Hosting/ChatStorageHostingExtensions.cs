@@ -22,29 +22,14 @@ public static class ChatStorageHostingExtensions
     public static ISiloBuilder AddChatStateInPostgres(this ISiloBuilder silo, string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        silo.Services.AddSchemaStartup(connectionString, OrleansSchema.EnsurePostgresAsync);
-        silo.AddAdoNetGrainStorageAsDefault(o =>
-        {
-            o.Invariant = PostgresInvariant;
-            o.ConnectionString = connectionString;
-            o.GrainStorageSerializer = GrainStateJson.Serializer;
-        });
-        return silo;
+        return silo.AddChatState(PostgresInvariant, connectionString, OrleansSchema.EnsurePostgresAsync);
     }
 
     /// <summary>Grain state in a SQLite file through Orleans' ADO.NET storage, as the default provider (single process only).</summary>
     public static ISiloBuilder AddChatStateInSqlite(this ISiloBuilder silo, string databasePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        var connectionString = $"Data Source={databasePath};Pooling=True;Default Timeout=30";
-        silo.Services.AddSchemaStartup(connectionString, OrleansSchema.EnsureSqliteAsync);
-        silo.AddAdoNetGrainStorageAsDefault(o =>
-        {
-            o.Invariant = SqliteInvariant;
-            o.ConnectionString = connectionString;
-            o.GrainStorageSerializer = GrainStateJson.Serializer;
-        });
-        return silo;
+        return silo.AddChatState(SqliteInvariant, $"Data Source={databasePath};Pooling=True;Default Timeout=30", OrleansSchema.EnsureSqliteAsync);
     }
 
     /// <summary>Membership in PostgreSQL through Orleans' ADO.NET clustering.</summary>
@@ -73,6 +58,18 @@ public static class ChatStorageHostingExtensions
         // A silo that joins is used within seconds instead of Orleans' default minute.
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         return client;
+    }
+
+    private static ISiloBuilder AddChatState(this ISiloBuilder silo, string invariant, string connectionString, Func<string, CancellationToken, Task> ensureSchema)
+    {
+        silo.Services.AddSchemaStartup(connectionString, ensureSchema);
+        silo.AddAdoNetGrainStorageAsDefault(o =>
+        {
+            o.Invariant = invariant;
+            o.ConnectionString = connectionString;
+            o.GrainStorageSerializer = GrainStateJson.Serializer;
+        });
+        return silo;
     }
 
     private static void AddSchemaStartup(this IServiceCollection services, string connectionString, Func<string, CancellationToken, Task> ensure)
