@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Reflection;
 using System.Text.Json;
-using Im.Orleans.Gateway.Hubs;
+using Im.Orleans.Grains;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
