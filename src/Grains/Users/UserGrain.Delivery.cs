@@ -72,7 +72,13 @@ internal sealed partial class UserGrain : Grain
     private async Task FillGapAsync(string conversationId)
     {
         if (_gapTimers.Remove(conversationId, out var timer)) timer.Dispose();
-        if (Summary(conversationId) is not { } summary || !_ahead.TryGetValue(conversationId, out var ahead) || ahead.Count == 0) return;
+        if (Summary(conversationId) is not { } summary)
+        {
+            // The user left the conversation meanwhile.
+            _ahead.Remove(conversationId);
+            return;
+        }
+        if (!_ahead.TryGetValue(conversationId, out var ahead) || ahead.Count == 0) return;
         var firstAhead = ahead.Keys.First();
         var missing = firstAhead - 1 - summary.CountedSeq;
         try
