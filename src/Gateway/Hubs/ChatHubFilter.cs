@@ -18,7 +18,9 @@ public sealed class ChatHubFilter(SiloLossSignal siloLoss, ILogger<ChatHubFilter
         try
         {
             var lost = siloLoss.NextLoss;
-            var call = next(context).AsTask();
+            var pending = next(context);
+            if (pending.IsCompleted) return await pending;
+            var call = pending.AsTask();
             if (await Task.WhenAny(call, lost) == call) return await call;
             ObserveAbandoned(call);
             logger.LogInformation("Hub method {Method} of {UserId} was in flight when a silo was lost: answered unavailable", context.HubMethodName, context.Context.UserIdentifier);
