@@ -14,10 +14,11 @@ public interface IGatewayRegistryGrain : IGrainWithStringKey
     public const string Key = "cluster";
 
     /// <summary>
-    /// A gateway's sign of life; the first one registers it. True when the gateway had been declared dead (it was
-    /// only slow): silos dropped its connections, so it must refresh them at once.
+    /// A gateway's sign of life; the first one registers it. The reply says whether the gateway had been declared
+    /// dead (it was only slow: silos dropped its connections, so it must refresh them at once) and how the cluster's
+    /// silos stand, which a gateway (an Orleans client, outside membership) cannot see by itself.
     /// </summary>
-    [Alias("Heartbeat")] Task<bool> Heartbeat(string gatewayId);
+    [Alias("Heartbeat")] Task<HeartbeatReply> Heartbeat(string gatewayId);
 
     /// <summary>A gateway stopping on purpose: its hub connections were closed, so it is gone without being declared dead.</summary>
     [Alias("Leave")] Task Leave(string gatewayId);
@@ -28,3 +29,7 @@ public interface IGatewayRegistryGrain : IGrainWithStringKey
     /// <summary>The gateways heard from within the death timeout.</summary>
     [ReadOnly][Alias("LiveGateways")] Task<IReadOnlyList<string>> LiveGateways();
 }
+
+/// <summary>The registry's answer to a heartbeat: whether the gateway had been declared dead, and the silos' membership version and active count.</summary>
+[GenerateSerializer, Immutable, Alias("im.HeartbeatReply")]
+public sealed record HeartbeatReply(bool WasDeclaredDead, long MembershipVersion, int ActiveSilos);

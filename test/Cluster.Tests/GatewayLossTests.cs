@@ -58,7 +58,11 @@ public sealed class GatewayLossTests(PostgresServer postgres, ITestOutputHelper 
             o.CheckPeriod = TimeSpan.FromMilliseconds(100);
         });
         var registry = chat.Grains.GetGrain<IGatewayRegistryGrain>(IGatewayRegistryGrain.Key);
-        Assert.False(await registry.Heartbeat("slow-gw"));
+        var first = await registry.Heartbeat("slow-gw");
+        Assert.False(first.WasDeclaredDead);
+        // The reply tells a gateway, which sees silos only through its own connections, how the cluster stands.
+        Assert.Equal(1, first.ActiveSilos);
+        Assert.True(first.MembershipVersion > 0);
         Assert.Contains("slow-gw", await registry.LiveGateways());
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
@@ -66,8 +70,8 @@ public sealed class GatewayLossTests(PostgresServer postgres, ITestOutputHelper 
         Assert.DoesNotContain("slow-gw", await registry.LiveGateways());
 
         // It was alive after all: it learns it must refresh its connections, and it is live again.
-        Assert.True(await registry.Heartbeat("slow-gw"));
-        Assert.False(await registry.Heartbeat("slow-gw"));
+        Assert.True((await registry.Heartbeat("slow-gw")).WasDeclaredDead);
+        Assert.False((await registry.Heartbeat("slow-gw")).WasDeclaredDead);
         Assert.Contains("slow-gw", await registry.LiveGateways());
         Assert.DoesNotContain("slow-gw", await registry.DeadGateways());
     }

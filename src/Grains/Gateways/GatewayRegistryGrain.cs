@@ -19,6 +19,7 @@ internal sealed class GatewayRegistryGrain : Grain, IGatewayRegistryGrain
     private readonly GatewayLivenessOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IClusterMembershipService _membership;
     private readonly Dictionary<string, DateTimeOffset> _lastHeard = new(StringComparer.Ordinal);
     private readonly List<string> _dead = [];
 
@@ -26,8 +27,10 @@ internal sealed class GatewayRegistryGrain : Grain, IGatewayRegistryGrain
         [PersistentState("gateways")] IPersistentState<GatewayRegistryState> state,
         IOptions<GatewayLivenessOptions> options,
         TimeProvider time,
+        IClusterMembershipService membership,
         ILogger<GatewayRegistryGrain> logger)
     {
+        _membership = membership;
         _state = state;
         _options = options.Value;
         _time = time;
@@ -43,7 +46,7 @@ internal sealed class GatewayRegistryGrain : Grain, IGatewayRegistryGrain
         return Task.CompletedTask;
     }
 
-    public async Task<bool> Heartbeat(string gatewayId)
+    public async Task<HeartbeatReply> Heartbeat(string gatewayId)
     {
         if (string.IsNullOrWhiteSpace(gatewayId)) throw ChatException.Invalid("A gateway needs an id.");
         _lastHeard[gatewayId] = _time.GetUtcNow();
@@ -54,7 +57,8 @@ internal sealed class GatewayRegistryGrain : Grain, IGatewayRegistryGrain
             _state.State.Known.Add(gatewayId);
             await _state.WriteStateAsync();
         }
-        return wasDead;
+        var silos = _membership.CurrentSnapshot;
+        return new HeartbeatReply(wasDead, silos.Version.Value, silos.Members.Values.Count(m => m.Status == SiloStatus.Active));
     }
 
     public async Task Leave(string gatewayId)
