@@ -4,22 +4,14 @@ namespace Im.Orleans.Grains.Tests;
 
 /// <summary>
 /// The silo's default grain storage in tests: Orleans' memory storage behind a decorator that counts the grains'
-/// writes, can fail the next one, and lets a test read or replace a grain's stored state behind its back.
+/// writes and lets a test read or replace a grain's stored state behind its back.
 /// </summary>
 internal sealed class TestGrainStorage(IGrainStorage inner) : IGrainStorage
 {
     private int _writes;
-    private Exception? _failNextWrite;
 
     /// <summary>How many state writes grains made (reads and the test's own writes are not counted).</summary>
     public int Writes => Volatile.Read(ref _writes);
-
-    /// <summary>When set, the next grain write throws it and stores nothing.</summary>
-    public Exception? FailNextWrite
-    {
-        get => Volatile.Read(ref _failNextWrite);
-        set => Volatile.Write(ref _failNextWrite, value);
-    }
 
     /// <summary>The stored state of a grain, or null when it never wrote any.</summary>
     public async Task<T?> ReadAsync<T>(string stateName, GrainId grainId) where T : class, new()
@@ -52,7 +44,6 @@ internal sealed class TestGrainStorage(IGrainStorage inner) : IGrainStorage
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _failNextWrite, null) is { } failure) throw failure;
         Interlocked.Increment(ref _writes);
         await inner.WriteStateAsync(stateName, grainId, grainState, cancellationToken);
     }
