@@ -21,6 +21,8 @@ public static class GatewayServiceCollectionExtensions
     public static IServiceCollection AddChatGateway(this IServiceCollection services, IConfiguration configuration, StorageSettings storage)
     {
         services.TryAddSingletonTimeProvider();
+        services.AddMetrics();
+        services.AddSingleton<GatewayMetrics>();
         services.AddOptions<DataOptions>().Bind(configuration.GetSection(DataOptions.SectionName));
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));
         services.AddOptions<FileUploadOptions>().Bind(configuration.GetSection(FileUploadOptions.SectionName));
