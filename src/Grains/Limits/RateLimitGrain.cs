@@ -2,9 +2,9 @@ using Orleans.Runtime;
 
 namespace Im.Orleans.Grains.Limits;
 
-/// <summary>A cluster-wide token bucket; idle buckets are full again, so their activations go after a minute.</summary>
+/// <summary>A cluster-wide token bucket; idle buckets are full again, so their activations go after two minutes (Orleans' collection quantum is one).</summary>
 [GrainType("rate-limit")]
-[CollectionAgeLimit(Minutes = 1)]
+[CollectionAgeLimit(Minutes = 2)]
 internal sealed class RateLimitGrain(TimeProvider time) : Grain, IRateLimitGrain
 {
     private double _tokens = double.NaN;
