@@ -44,8 +44,11 @@ public sealed partial class ChatHub
         var cursors = ReadCursors(HubArguments.Optional(body, "cursors"));
         var me = Me;
 
-        var conversations = MyGrain.ListConversations();
-        var pages = await Task.WhenAll(cursors.Select(async cursor =>
+        // Only conversations on the user's own list are read: ids the user is not in (never created, left, someone
+        // else's) cost no grain activation, so a Sync naming a thousand random ids is as cheap as an empty one.
+        var conversations = await MyGrain.ListConversations();
+        var mine = conversations.Select(c => c.ConversationId).ToHashSet(StringComparer.Ordinal);
+        var pages = await Task.WhenAll(cursors.Where(cursor => mine.Contains(cursor.Key)).Select(async cursor =>
         {
             try
             {
@@ -58,7 +61,7 @@ public sealed partial class ChatHub
             }
         }));
         var messages = pages.Where(p => p is not null).SelectMany(p => p!.Messages).ToList();
-        return new SyncResult(await conversations, messages, pages.Any(p => p?.HasMore == true));
+        return new SyncResult(conversations, messages, pages.Any(p => p?.HasMore == true));
     }
 
     public Task<IReadOnlyList<Message>> History(JsonElement conversationId, JsonElement beforeSeq, JsonElement limit)

@@ -75,7 +75,12 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
 
     private MemberState RequireMember(string userId)
     {
-        if (!State.Exists) throw ChatException.NotFound($"Conversation {Id} does not exist.");
+        if (!State.Exists)
+        {
+            // Nothing to keep for an id nobody created: do not let random ids hold activations for 15 minutes.
+            DeactivateOnIdle();
+            throw ChatException.NotFound($"Conversation {Id} does not exist.");
+        }
         return FindMember(userId) ?? throw ChatException.Forbidden($"{userId} is not a member of {Id}.");
     }
 
@@ -107,7 +112,11 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
         var found = await Task.WhenAll(ids.Select(id => User(id).FindProfile()));
         var profiles = ids.Zip(found).ToDictionary(pair => pair.First, pair => pair.Second, StringComparer.Ordinal);
         var unknown = joining.Where(id => profiles[id] is null).ToList();
-        if (unknown.Count > 0) throw ChatException.NotFound(UnknownUsers.Describe(unknown));
+        if (unknown.Count > 0)
+        {
+            if (!State.Exists) DeactivateOnIdle();
+            throw ChatException.NotFound(UnknownUsers.Describe(unknown));
+        }
         return profiles;
     }
 

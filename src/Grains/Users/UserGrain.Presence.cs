@@ -23,7 +23,11 @@ internal sealed partial class UserGrain : Grain
         PublishPresence();
     }
 
-    public Task<PresenceView> GetPresence() => Task.FromResult(PublicPresence());
+    public Task<PresenceView> GetPresence()
+    {
+        ForgetIfNobody();
+        return Task.FromResult(PublicPresence());
+    }
 
     public Task PeerPresenceChanged(PresenceView presence)
     {

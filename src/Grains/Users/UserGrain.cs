@@ -42,10 +42,18 @@ internal sealed partial class UserGrain : Grain, IUserGrain
 
     private UserState State => _state.State;
 
-    public Task<UserProfile> GetProfile() => Task.FromResult(Profile());
+    public Task<UserProfile> GetProfile()
+    {
+        ForgetIfNobody();
+        return Task.FromResult(Profile());
+    }
 
     // Every sign-in path stores a profile through SetProfile, so a grain without one is an id nobody created.
-    public Task<UserProfile?> FindProfile() => Task.FromResult(State.Role is null && State.DisplayName is null ? null : Profile());
+    public Task<UserProfile?> FindProfile()
+    {
+        ForgetIfNobody();
+        return Task.FromResult(State.Role is null && State.DisplayName is null ? null : Profile());
+    }
 
     public async Task<UserProfile> SetProfile(string displayName, string? avatarUrl, string role)
     {
@@ -59,7 +67,11 @@ internal sealed partial class UserGrain : Grain, IUserGrain
         return Profile();
     }
 
-    public Task<bool> Accepts(string senderId) => Task.FromResult(!State.Blocked.Contains(senderId));
+    public Task<bool> Accepts(string senderId)
+    {
+        ForgetIfNobody();
+        return Task.FromResult(!State.Blocked.Contains(senderId));
+    }
 
     public Task Block(string userId) => ChangeList(State.Blocked, userId, add: true);
 
@@ -90,6 +102,15 @@ internal sealed partial class UserGrain : Grain, IUserGrain
         [.. State.Blocked],
         State.Offline.Count,
         State.OfflineOverflowed));
+
+    /// <summary>
+    /// An activation for an id with no stored record and no connection holds nothing anyone needs: let it go as soon
+    /// as this call ends, so asking about random ids (presence, profiles) leaves no memory behind for 15 minutes.
+    /// </summary>
+    private void ForgetIfNobody()
+    {
+        if (!_state.RecordExists && _connections.Count == 0 && !_dirty) DeactivateOnIdle();
+    }
 
     private UserProfile Profile() => new(UserId, State.DisplayName ?? UserId, State.AvatarUrl, State.Role ?? "user");
 
