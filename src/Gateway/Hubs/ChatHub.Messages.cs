@@ -24,7 +24,8 @@ public sealed partial class ChatHub
         if (kind is MessageKinds.Image or MessageKinds.File or MessageKinds.Voice or MessageKinds.Video && attachmentId is null)
             throw HubErrors.Invalid($"attachmentId is required for a {kind} message");
 
-        if (!sendLimiter.TryAcquire(Me)) throw HubErrors.RateLimited("too many messages, slow down");
+        var allowance = await sendLimiter.AcquireAsync(Me);
+        if (allowance.IsRefused) throw HubErrors.RateLimited("too many messages, slow down", allowance.RetryAfter);
 
         var attachment = attachmentId is null ? null : await ResolveAttachmentAsync(attachmentId, conversationId, kind);
         var send = new SendCommand(conversationId, clientMsgId, kind, text, attachmentId, replyToSeq, attachment);
