@@ -1,3 +1,4 @@
+using Im.Orleans.Grains.Options;
 using Xunit;
 using static Im.Orleans.Grains.Tests.ChatSilo;
 
@@ -108,5 +109,27 @@ public sealed class ReadingTests(SharedChatSilo shared) : IClassFixture<SharedCh
         var typing = gateway.WithTargets<TypingEvent>(ClientEventNames.Typing).Single();
         Assert.Equal(["b1"], typing.Connections);
         Assert.Equal(new TypingEvent(id, alice), typing.Event);
+    }
+
+    [Fact]
+    public async Task A_typing_flood_reaches_the_others_once_per_interval()
+    {
+        var chat = shared.Chat;
+        var (alice, bob, carol) = (Id("alice"), Id("bob"), Id("carol"));
+        var gateway = await chat.ConnectAsync(bob, "b1");
+        await chat.ConnectAsync(carol, "c1", gateway);
+        await chat.SignUpAsync(alice, bob, carol);
+        var group = chat.Conversation(ConversationIds.NewGroup());
+        await group.CreateGroup(alice, "Team", [bob, carol]);
+
+        for (var i = 0; i < 200; i++) await group.Typing(alice);
+        await Eventually.Holds(() => Assert.Equal(2, gateway.WithTargets<TypingEvent>(ClientEventNames.Typing).SelectMany(t => t.Connections).Count()));
+        await chat.QuiesceAsync();
+        Assert.Equal(2, gateway.WithTargets<TypingEvent>(ClientEventNames.Typing).SelectMany(t => t.Connections).Count());
+
+        // Still typing a while later: the others hear it again.
+        await chat.AdvanceAsync(new ConversationOptions().TypingInterval);
+        await group.Typing(alice);
+        await Eventually.Holds(() => Assert.Equal(4, gateway.WithTargets<TypingEvent>(ClientEventNames.Typing).SelectMany(t => t.Connections).Count()));
     }
 }

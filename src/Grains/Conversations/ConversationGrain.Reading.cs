@@ -66,9 +66,15 @@ internal sealed partial class ConversationGrain : Grain
         foreach (var member in MemberIds.ToList()) _ = User(member).PushRecalled(recalledEvent);
     }
 
+    // When each member's typing last went out; members only, so bounded by the group's size.
+    private readonly Dictionary<string, long> _lastTyping = new(StringComparer.Ordinal);
+
     public Task Typing(string userId)
     {
         RequireMember(userId);
+        var now = _time.GetTimestamp();
+        if (_lastTyping.TryGetValue(userId, out var last) && _time.GetElapsedTime(last, now) < _options.TypingInterval) return Task.CompletedTask;
+        _lastTyping[userId] = now;
         var typing = new TypingEvent(Id, userId);
         foreach (var member in MemberIds.Where(m => m != userId).ToList()) _ = User(member).PushTyping(typing);
         return Task.CompletedTask;

@@ -26,6 +26,12 @@ public sealed class ConversationOptions
     /// <summary>The most messages written by one append; more queued sends go in the next one.</summary>
     public int MaxAppendBatch { get; set; } = 256;
 
+    /// <summary>
+    /// A member's Typing reaches the others at most once per this interval; calls in between are accepted and dropped
+    /// (an indicator, not a message), so a flooding client cannot multiply events by the group's size.
+    /// </summary>
+    public TimeSpan TypingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The most messages one History or Since call returns.</summary>
     public int MaxPageSize { get; set; } = 200;
 }
