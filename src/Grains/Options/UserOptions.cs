@@ -22,4 +22,7 @@ public sealed class UserOptions
 
     /// <summary>The most messages kept for a user with no live connection; beyond it the oldest go and the client must Sync.</summary>
     public int OfflineQueueLimit { get; set; } = 1000;
+
+    /// <summary>The most contacts, and separately the most blocked users, one user may keep (presence goes to every contact).</summary>
+    public int MaxContacts { get; set; } = 1000;
 }

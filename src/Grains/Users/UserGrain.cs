@@ -77,7 +77,13 @@ internal sealed partial class UserGrain : Grain, IUserGrain
 
     public Task Unblock(string userId) => ChangeList(State.Blocked, userId, add: false);
 
-    public Task AddContact(string userId) => ChangeList(State.Contacts, userId, add: true);
+    public async Task AddContact(string userId)
+    {
+        // Presence changes go to every contact: an id nobody created would only cost fan-out and state.
+        if (!State.Contacts.Contains(userId) && !string.IsNullOrWhiteSpace(userId) && await User(userId).FindProfile() is null)
+            throw ChatException.NotFound($"There is no user {userId}.");
+        await ChangeList(State.Contacts, userId, add: true);
+    }
 
     public Task RemoveContact(string userId) => ChangeList(State.Contacts, userId, add: false);
 
@@ -119,6 +125,7 @@ internal sealed partial class UserGrain : Grain, IUserGrain
         if (string.IsNullOrWhiteSpace(userId) || userId == UserId) throw ChatException.Invalid("That user id cannot be used here.");
         var changed = add ? !list.Contains(userId) : list.Remove(userId);
         if (!changed) return;
+        if (add && list.Count >= _options.MaxContacts) throw ChatException.Invalid($"A user keeps at most {_options.MaxContacts} contacts and {_options.MaxContacts} blocked users.");
         if (add) list.Add(userId);
         await SaveAsync();
     }
