@@ -108,3 +108,14 @@ describe("web client store", () => {
     assert.equal(gapped.tails.get("c1").hasOlder, true, "seq 1 is still to load");
   });
 });
+
+describe("web client error codes", () => {
+  it("reads the wait out of a rate_limited refusal, hub or REST wording alike", async () => {
+    const { errorCode, retryAfterMs } = await import("../../src/Gateway/wwwroot/js/errors.js");
+    const hub = new Error("An unexpected error occurred invoking 'Send' on the server. HubException: rate_limited: too many messages, slow down; retry after 1250 ms");
+    assert.equal(errorCode(hub), "rate_limited");
+    assert.equal(retryAfterMs(hub), 1250);
+    assert.equal(retryAfterMs({ message: "rate_limited: too many sign-ins; retry after 30000 ms" }), 30000);
+    assert.equal(retryAfterMs(new Error("invalid: text is required for a text message")), null);
+  });
+});

@@ -11,3 +11,9 @@ export function errorText(error) {
   const at = text.search(/(forbidden|invalid|not_found|rate_limited|conflict|internal|unavailable|unauthorized):/);
   return at >= 0 ? text.slice(at) : text;
 }
+
+/** The wait a rate_limited refusal asks for ("…; retry after 1200 ms"), in ms, or null when it names none. */
+export function retryAfterMs(error) {
+  const m = /rate_limited:.*retry after (\d+) ms/.exec(String(error?.message || error));
+  return m ? Number(m[1]) : null;
+}

@@ -3,12 +3,14 @@
 import { state } from "./state.js";
 import { uploadFile } from "./api.js";
 import { toast } from "./dom.js";
-import { errorCode, errorText } from "./errors.js";
+import { errorCode, errorText, retryAfterMs } from "./errors.js";
 import { render } from "./render.js";
 import { scheduleSync } from "./sync.js";
 import { markRead } from "./conversations.js";
 
 const UNAVAILABLE_RESEND_DELAYS_MS = [250, 1000, 2000, 4000]; // then the message shows as failed, with Retry
+const RATE_LIMITED_RESENDS = 5; // waits the server asks for, each at most MAX_RATE_LIMIT_WAIT_MS
+const MAX_RATE_LIMIT_WAIT_MS = 10_000;
 
 function newClientMsgId() {
   if (window.crypto?.randomUUID) return crypto.randomUUID();
@@ -51,18 +53,27 @@ export async function deliver(clientMsgId) {
 }
 
 /**
- * Send, resent by itself while the server answers "unavailable" (a silo failing over, a busy database): the same
- * clientMsgId makes every resend store the message at most once, so the user sees "sending" for a few seconds
- * instead of a failed message to retry by hand.
+ * Send, resent by itself while the server answers "unavailable" (a silo failing over, a busy database) or
+ * "rate_limited" (after the wait it names): the same clientMsgId makes every resend store the message at most once,
+ * so the user sees "sending" for a few seconds instead of a failed message to retry by hand.
  */
 async function invokeSend(p, clientMsgId) {
   const args = { conversationId: p.conversationId, clientMsgId, kind: p.kind, text: p.text || null, attachmentId: p.attachment?.id || null };
-  for (const delay of [...UNAVAILABLE_RESEND_DELAYS_MS, null]) {
+  const unavailableDelays = [...UNAVAILABLE_RESEND_DELAYS_MS];
+  let rateLimitedResends = RATE_LIMITED_RESENDS;
+  for (;;) {
     try {
       return await state.connection.invoke("Send", args);
     } catch (error) {
-      if (delay === null || errorCode(error) !== "unavailable" || state.stopping) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (state.stopping) throw error;
+      const code = errorCode(error);
+      // rate_limited names its wait: honour it (the message stays "sending"), so a burst of sends drains at the
+      // server's pace instead of failing.
+      const wait = code === "unavailable" ? unavailableDelays.shift()
+        : code === "rate_limited" && rateLimitedResends-- > 0 ? Math.min(retryAfterMs(error) ?? 1000, MAX_RATE_LIMIT_WAIT_MS)
+        : undefined;
+      if (wait === undefined) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 }
