@@ -54,6 +54,7 @@ public sealed class ConnectionTests(SharedChatSilo shared) : IClassFixture<Share
         var alice = chat.User(aliceId);
         Assert.Equal(new UserProfile(aliceId, aliceId, null, "user"), await alice.GetProfile());
         await alice.SetProfile("Alice", "https://x/a.png", "agent");
+        await chat.SignUpAsync(bob);
         await alice.AddContact(bob);
         await alice.AddContact(bob);
         await alice.Block(mallory);

@@ -31,7 +31,7 @@ public sealed class PresenceTests(SharedChatSilo shared) : IClassFixture<SharedC
     {
         var chat = shared.Chat;
         var (alice, bob, carl, gina) = (Id("alice"), Id("bob"), Id("carl"), Id("gina"));
-        await chat.SignUpAsync(alice, bob, gina);
+        await chat.SignUpAsync(alice, bob, carl, gina);
         await chat.Direct(alice, bob).OpenDirect(alice, bob);
         await chat.Conversation("g:crowd").CreateGroup(alice, "Crowd", [gina]);
         await chat.User(alice).AddContact(carl);

@@ -26,6 +26,40 @@ public sealed class UnknownIdTests(SharedChatSilo shared) : IClassFixture<Shared
     }
 
     [Fact]
+    public async Task The_directory_answers_presence_of_ids_nobody_created_without_activating_them()
+    {
+        var chat = shared.Chat;
+        var alice = Id("alice");
+        await chat.SignUpAsync(alice);
+        await chat.ConnectAsync(alice, "a1");
+        var ghosts = Enumerable.Range(0, 200).Select(_ => Id("ghost")).ToArray();
+
+        var answers = await chat.Cluster.Client.GetGrain<IUserDirectoryGrain>(0).GetPresence([alice, .. ghosts, alice]);
+
+        Assert.Equal([alice, .. ghosts], answers.Select(p => p.UserId));
+        Assert.Equal(PresenceStatus.Online, answers[0].Status);
+        Assert.All(answers.Skip(1), p => Assert.Equal(new PresenceView(p.UserId, PresenceStatus.Offline, null), p));
+        Assert.Empty((await ActiveAsync("user")).Intersect(ghosts.Select(UserGrainId)));
+    }
+
+    [Fact]
+    public async Task A_user_from_before_the_directory_is_listed_when_their_grain_next_wakes()
+    {
+        var chat = shared.Chat;
+        var old = Id("old");
+        await chat.WriteUserStateBehindGrainAsync(old, new Users.UserState { DisplayName = "Old Timer", Role = "user" });
+        var directory = chat.Cluster.Client.GetGrain<IUserDirectoryGrain>(0);
+        Assert.Null((await directory.GetPresence([old])).Single().LastSeenAt);
+
+        await chat.ConnectAsync(old, "o1");
+        await chat.User(old).Disconnect("o1");
+
+        var seen = (await directory.GetPresence([old])).Single();
+        Assert.Equal(PresenceStatus.Offline, seen.Status);
+        Assert.NotNull(seen.LastSeenAt);
+    }
+
+    [Fact]
     public async Task A_known_user_stays_active_after_being_asked_about()
     {
         var chat = shared.Chat;

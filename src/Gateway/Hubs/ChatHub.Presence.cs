@@ -16,7 +16,8 @@ public sealed partial class ChatHub
     public async Task<IReadOnlyList<PresenceView>> GetPresence(JsonElement userIds)
     {
         var ids = HubArguments.UserIds(userIds, "userIds", Limits.MaxPresenceQuery, allowEmpty: true);
-        return await Task.WhenAll(ids.Select(id => grains.GetGrain<IUserGrain>(id).GetPresence()));
+        // The directory answers ids nobody created without activating a grain for each.
+        return await grains.GetGrain<IUserDirectoryGrain>(0).GetPresence(ids);
     }
 
     public Task Typing(JsonElement conversationId) =>

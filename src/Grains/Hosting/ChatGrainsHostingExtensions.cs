@@ -1,6 +1,7 @@
 using Im.Orleans.Grains.Gateways;
 using Im.Orleans.Grains.Messages;
 using Im.Orleans.Grains.Options;
+using Im.Orleans.Grains.People;
 using Im.Orleans.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,9 +34,14 @@ public static class ChatGrainsHostingExtensions
         services.TryAddSingleton<GatewayLossWatcher>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<GatewayLossWatcher>());
         silo.AddStartupTask((sp, cancellationToken) => sp.GetRequiredService<IMessageStore>().InitializeAsync(cancellationToken));
+        silo.AddStartupTask((sp, cancellationToken) => sp.GetRequiredService<IUserDirectory>().InitializeAsync(cancellationToken));
 
-        // A store registered before (a test's in-memory one) wins.
-        if (services.Any(d => d.ServiceType == typeof(IMessageStore))) return silo;
+        // A store registered before (a test's in-memory one) wins, and the directory then lives in memory beside it.
+        if (services.Any(d => d.ServiceType == typeof(IMessageStore)))
+        {
+            services.TryAddSingleton<IUserDirectory, MemoryUserDirectory>();
+            return silo;
+        }
         services.TryAddSingleton<PostgresDataSources>();
         services.TryAddSingleton<IMessageStore>(sp =>
         {
@@ -43,6 +49,14 @@ public static class ChatGrainsHostingExtensions
             return options.UsesPostgres
                 ? new PostgresMessageStore(options.PostgresConnectionString!, sp.GetRequiredService<PostgresDataSources>())
                 : new SqliteMessageStore(options);
+        });
+        // The directory of users sits beside the message log: the same PostgreSQL database or SQLite file.
+        services.TryAddSingleton<IUserDirectory>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<MessageStoreOptions>>().Value;
+            return options.UsesPostgres
+                ? new PostgresUserDirectory(options.PostgresConnectionString!, sp.GetRequiredService<PostgresDataSources>())
+                : new SqliteUserDirectory(options);
         });
         return silo;
     }

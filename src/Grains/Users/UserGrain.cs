@@ -1,5 +1,6 @@
 using Im.Orleans.Grains.Gateways;
 using Im.Orleans.Grains.Options;
+using Im.Orleans.Grains.People;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -20,6 +21,7 @@ internal sealed partial class UserGrain : Grain, IUserGrain
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly GatewayConnectionIndex _gatewayIndex;
+    private readonly IUserDirectory _directory;
 
     // Delivery bookkeeping (unread counts, summaries) not yet written; see Deliver.
     private bool _dirty;
@@ -29,8 +31,10 @@ internal sealed partial class UserGrain : Grain, IUserGrain
         IOptions<UserOptions> options,
         TimeProvider time,
         ILogger<UserGrain> logger,
-        GatewayConnectionIndex gatewayIndex)
+        GatewayConnectionIndex gatewayIndex,
+        IUserDirectory directory)
     {
+        _directory = directory;
         _gatewayIndex = gatewayIndex;
         _state = state;
         _options = options.Value;
@@ -63,6 +67,9 @@ internal sealed partial class UserGrain : Grain, IUserGrain
         State.DisplayName = displayName.Trim();
         State.AvatarUrl = string.IsNullOrWhiteSpace(avatarUrl) ? null : avatarUrl;
         State.Role = role;
+        // Listed before the state says so: a failure between the two only lists the user again next time.
+        await _directory.RecordAsync(Profile());
+        State.Listed = true;
         await SaveAsync();
         return Profile();
     }
@@ -128,6 +135,14 @@ internal sealed partial class UserGrain : Grain, IUserGrain
         if (add && list.Count >= _options.MaxContacts) throw ChatException.Invalid($"A user keeps at most {_options.MaxContacts} contacts and {_options.MaxContacts} blocked users.");
         if (add) list.Add(userId);
         await SaveAsync();
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!_state.RecordExists || State.Listed || State.Role is null) return;
+        await _directory.RecordAsync(Profile(), cancellationToken);
+        State.Listed = true;
+        _dirty = true;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

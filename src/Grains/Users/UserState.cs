@@ -7,6 +7,9 @@ internal sealed class UserState
     public string? AvatarUrl { get; set; }
     public string? Role { get; set; }
 
+    /// <summary>The profile is in the user directory (users from before the directory are added at activation).</summary>
+    public bool Listed { get; set; }
+
     /// <summary>The status the user chose; others see offline while no device is connected or when invisible.</summary>
     public string Status { get; set; } = PresenceStatus.Online;
     public DateTimeOffset? LastSeenAt { get; set; }

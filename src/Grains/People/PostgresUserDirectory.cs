@@ -1,0 +1,43 @@
+using Im.Orleans.Grains.Storage;
+
+namespace Im.Orleans.Grains.People;
+
+/// <summary>The user directory as a PostgreSQL table beside the message log (cluster mode).</summary>
+internal sealed class PostgresUserDirectory(string connectionString, PostgresDataSources? shared = null)
+    : PostgresStore(connectionString, shared, CreateSchema), IUserDirectory
+{
+    private const string CreateSchema = """
+        CREATE TABLE IF NOT EXISTS user_directory (
+            user_id text PRIMARY KEY,
+            display_name text NOT NULL,
+            role text NOT NULL
+        );
+        """;
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => EnsureSchemaAsync(cancellationToken);
+
+    public async Task RecordAsync(UserProfile profile, CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = DataSource.CreateCommand("""
+            INSERT INTO user_directory (user_id, display_name, role) VALUES (@id, @name, @role)
+            ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, role = excluded.role
+            """);
+        command.Parameters.AddWithValue("id", profile.UserId);
+        command.Parameters.AddWithValue("name", profile.DisplayName);
+        command.Parameters.AddWithValue("role", profile.Role);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlySet<string>> FindExistingAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (userIds.Count == 0) return found;
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = DataSource.CreateCommand("SELECT user_id FROM user_directory WHERE user_id = ANY(@ids)");
+        command.Parameters.AddWithValue("ids", userIds.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) found.Add(reader.GetString(0));
+        return found;
+    }
+}
