@@ -64,4 +64,48 @@ public static class HubArguments
 
     public static JsonElement Required(JsonElement obj, string property) =>
         Optional(obj, property) ?? throw HubErrors.Invalid($"{property} is required");
+
+    /// <summary>
+    /// The name of the first string or property name in <paramref name="value"/> that is not Unicode text (a lone
+    /// surrogate escape such as "\ud83d", or bytes that are not UTF-8), or null when all are. Such text cannot even be
+    /// read (<see cref="JsonElement.GetString"/> throws), so the hub protocol screens every argument with this before
+    /// a method runs. A value is named by its property, a property name by its object, an array item by its array.
+    /// </summary>
+    public static string? FindInvalidText(JsonElement value, string name)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                return IsUnicode(value, static v => v.GetString()) ? null : name;
+            case JsonValueKind.Array:
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (FindInvalidText(item, name) is { } found) return found;
+                }
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in value.EnumerateObject())
+                {
+                    if (!IsUnicode(property, static p => p.Name)) return name;
+                    if (FindInvalidText(property.Value, property.Name) is { } found) return found;
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsUnicode<T>(T value, Func<T, string?> read)
+    {
+        try
+        {
+            read(value);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json's answer to text it cannot transcode to UTF-16 (invalid UTF-8 or an unpaired surrogate).
+            return false;
+        }
+    }
 }
