@@ -1,17 +1,45 @@
+using System.Diagnostics.Metrics;
 using System.Security.Claims;
+using Im.Orleans.Gateway.Hosting;
 using Im.Orleans.Gateway.Hubs;
 using Im.Orleans.Grains;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace Im.Orleans.Gateway.Tests;
 
-/// <summary>The hub filter alone, with a stand-in for the hub method: which failures it retries and what a client sees.</summary>
-public sealed class ChatHubFilterTests
+/// <summary>The hub filter alone, with a stand-in for the hub method: which failures it retries, what a client sees, the per-connection call limit.</summary>
+public sealed class ChatHubFilterTests : IDisposable
 {
     private readonly SiloLossSignal _siloLoss = new();
+    private readonly ManualClock _clock = new();
+    private readonly ChatHubOptions _options = new() { InvocationsPerSecond = 10, InvocationBurst = 3 };
+    private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly MeterListener _listener = new();
+    private readonly List<(string Operation, string Code)> _refusals = new();
+
+    public ChatHubFilterTests()
+    {
+        var factory = _meters.GetRequiredService<IMeterFactory>();
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            // Only this test's meter: other tests' gateways publish the same meter name in this process.
+            if (instrument.Meter.Scope == factory && instrument.Name == "im.gateway.refusals") listener.EnableMeasurementEvents(instrument);
+        };
+        _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var tagged = tags.ToArray().ToDictionary(t => t.Key, t => (string)t.Value!);
+            lock (_refusals) _refusals.Add((tagged["operation"], tagged["code"]));
+        });
+        _listener.Start();
+        Metrics = new GatewayMetrics(factory);
+    }
+
+    private GatewayMetrics Metrics { get; }
 
     [Fact]
     public async Task A_read_that_fails_while_a_silo_fails_over_is_answered_by_a_later_try()
@@ -62,10 +90,91 @@ public sealed class ChatHubFilterTests
         Assert.Equal(("forbidden: not a member", 1), (refused.Message, calls));
     }
 
-    private ChatHubFilter Filter() => new(_siloLoss, NullLogger<ChatHubFilter>.Instance);
+    [Fact]
+    public async Task Calls_beyond_the_connection_bucket_are_rate_limited_with_the_wait()
+    {
+        var filter = Filter();
+        var connection = new StandInCallerContext();
+        for (var i = 0; i < 3; i++) Assert.Equal("page", await filter.InvokeMethodAsync(Invocation(nameof(StandInHub.History), connection), Answer));
 
-    private static HubInvocationContext Invocation(string method) =>
-        new(new StandInCallerContext(), new EmptyServices(), new StandInHub(), typeof(StandInHub).GetMethod(method)!, []);
+        var refused = await Assert.ThrowsAsync<HubException>(async () => await filter.InvokeMethodAsync(Invocation(nameof(StandInHub.History), connection), Answer));
+        // 10 per second: the next token is 100 ms away.
+        Assert.Equal("rate_limited: too many calls on this connection; retry after 100 ms", refused.Message);
+
+        _clock.Advance(TimeSpan.FromMilliseconds(60));
+        refused = await Assert.ThrowsAsync<HubException>(async () => await filter.InvokeMethodAsync(Invocation(nameof(StandInHub.History), connection), Answer));
+        Assert.Equal("rate_limited: too many calls on this connection; retry after 40 ms", refused.Message);
+        _clock.Advance(TimeSpan.FromMilliseconds(40));
+        Assert.Equal("page", await filter.InvokeMethodAsync(Invocation(nameof(StandInHub.History), connection), Answer));
+        Assert.Equal([("History", "rate_limited"), ("History", "rate_limited")], _refusals);
+    }
+
+    [Fact]
+    public async Task Each_connection_has_its_own_bucket_which_goes_with_it()
+    {
+        var filter = Filter();
+        var flooding = new StandInCallerContext();
+        var quiet = new StandInCallerContext();
+        await filter.OnConnectedAsync(new HubLifetimeContext(flooding, new EmptyServices(), new StandInHub()), _ => Task.CompletedTask);
+        for (var i = 0; i < 3; i++) await filter.InvokeMethodAsync(Invocation(nameof(StandInHub.History), flooding), Answer);
+        await Assert.ThrowsAsync<HubException>(async () => await filter.InvokeMethodAsync(Invocation(nameof(StandInHub.History), flooding), Answer));
+
+        // The same user's other connection is not charged for it.
+        Assert.Equal("page", await filter.InvokeMethodAsync(Invocation(nameof(StandInHub.History), quiet), Answer));
+
+        Assert.Single(flooding.Items);
+        await filter.OnDisconnectedAsync(new HubLifetimeContext(flooding, new EmptyServices(), new StandInHub()), null, (_, _) => Task.CompletedTask);
+        Assert.Empty(flooding.Items);
+    }
+
+    [Fact]
+    public async Task Every_coded_answer_is_counted_by_method_and_code()
+    {
+        var filter = Filter();
+        await Assert.ThrowsAsync<HubException>(async () => await filter.InvokeMethodAsync(Invocation(nameof(StandInHub.History)), _ =>
+            ValueTask.FromException<object?>(ChatException.NotFound("no such conversation"))));
+        await Assert.ThrowsAsync<HubException>(async () => await filter.InvokeMethodAsync(Invocation(nameof(StandInHub.Send)), _ =>
+            ValueTask.FromException<object?>(HubErrors.Invalid("text is required"))));
+        var failed = await Assert.ThrowsAsync<HubException>(async () => await filter.InvokeMethodAsync(Invocation(nameof(StandInHub.Send)), _ =>
+            ValueTask.FromException<object?>(new NullReferenceException())));
+        Assert.Equal("internal: the request failed, try again", failed.Message);
+
+        Assert.Equal([("History", "not_found"), ("Send", "invalid"), ("Send", "internal")], _refusals);
+    }
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _meters.Dispose();
+    }
+
+    private static ValueTask<object?> Answer(HubInvocationContext _) => ValueTask.FromResult<object?>("page");
+
+    private ChatHubFilter Filter() =>
+        new(_siloLoss, Metrics, new StaticOptions(_options), _clock, NullLogger<ChatHubFilter>.Instance);
+
+    private static HubInvocationContext Invocation(string method, HubCallerContext? connection = null) =>
+        new(connection ?? new StandInCallerContext(), new EmptyServices(), new StandInHub(), typeof(StandInHub).GetMethod(method)!, []);
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks = 1_000_000;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
+
+    private sealed class StaticOptions(ChatHubOptions value) : IOptionsMonitor<ChatHubOptions>
+    {
+        public ChatHubOptions CurrentValue => value;
+
+        public ChatHubOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<ChatHubOptions, string?> listener) => null;
+    }
 
     private sealed class StandInHub : Hub
     {

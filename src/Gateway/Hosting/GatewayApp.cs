@@ -47,6 +47,7 @@ public static class GatewayApp
         app.MapAuthEndpoints();
         app.MapFileEndpoints();
         app.MapHealthEndpoints();
+        app.MapMetricsExport();
         if (OperatorDashboard.IsEnabled(builder.Configuration)) app.MapOperatorDashboard();
         app.MapHub<ChatHub>("/hubs/chat", o =>
         {

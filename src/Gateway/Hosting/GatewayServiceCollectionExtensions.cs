@@ -23,6 +23,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingletonTimeProvider();
         services.AddMetrics();
         services.AddSingleton<GatewayMetrics>();
+        services.AddMetricsExport(configuration);
         services.AddOptions<DataOptions>().Bind(configuration.GetSection(DataOptions.SectionName));
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));
         services.AddOptions<FileUploadOptions>().Bind(configuration.GetSection(FileUploadOptions.SectionName));

@@ -1,5 +1,7 @@
+using Im.Orleans.Gateway.Hosting;
 using Im.Orleans.Grains;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 using Orleans.Storage;
@@ -13,7 +15,19 @@ namespace Im.Orleans.Gateway.Hubs;
 /// Reads (<see cref="ReadOnlyMethods"/>) are retried here first, since running them twice is harmless: a client
 /// reading while a silo fails over gets its answer from the survivor instead of an error.
 /// </summary>
-public sealed class ChatHubFilter(SiloLossSignal siloLoss, ILogger<ChatHubFilter> logger) : IHubFilter
+/// <remarks>
+/// Each connection has a token bucket of calls (Hub:InvocationsPerSecond, Hub:InvocationBurst) kept in its
+/// <see cref="HubCallerContext.Items"/>, so it goes with the connection; calls beyond it are answered rate_limited with
+/// the wait. Every coded answer is counted in <see cref="GatewayMetrics"/> by method and code. Refusals of the
+/// client's input are logged at Debug without a stack (SignalR's dispatcher, which would log each at Error with one,
+/// is quieted in appsettings.json); failures of our own are logged here once.
+/// </remarks>
+public sealed class ChatHubFilter(
+    SiloLossSignal siloLoss,
+    GatewayMetrics metrics,
+    IOptionsMonitor<ChatHubOptions> options,
+    TimeProvider time,
+    ILogger<ChatHubFilter> logger) : IHubFilter
 {
     /// <summary>Hub methods that change nothing, so the gateway may run them again after a transient failure.</summary>
     public static readonly IReadOnlySet<string> ReadOnlyMethods = new HashSet<string>(StringComparer.Ordinal)
@@ -25,30 +39,70 @@ public sealed class ChatHubFilter(SiloLossSignal siloLoss, ILogger<ChatHubFilter
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(250);
     private const int MaxReadRetries = 4;
 
+    /// <summary>The key of a connection's <see cref="InvocationBucket"/> in its Items.</summary>
+    private static readonly object BucketKey = new();
+
+    public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        // Made here, before the connection's first call, so calls only ever read Items.
+        context.Context.Items[BucketKey] = new InvocationBucket(options.CurrentValue.InvocationBurst, time.GetTimestamp());
+        return next(context);
+    }
+
+    public Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        context.Context.Items.Remove(BucketKey);
+        return next(context, exception);
+    }
+
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         try
         {
+            Admit(context.Context);
             return await InvokeWithRetriesAsync(context, next);
         }
-        catch (HubException)
+        catch (HubException e)
         {
-            throw;
+            throw Refused(context, e);
         }
         catch (ChatException e)
         {
-            throw HubErrors.Coded(e.Code, e.Message);
+            throw Refused(context, HubErrors.Coded(e.Code, e.Message));
         }
         catch (Exception e) when (IsTransient(e))
         {
             logger.LogWarning(e, "Hub method {Method} of {UserId} timed out or lost its silo", context.HubMethodName, context.Context.UserIdentifier);
-            throw HubErrors.Unavailable();
+            throw Refused(context, HubErrors.Unavailable());
         }
         catch (Exception e) when (!context.Context.ConnectionAborted.IsCancellationRequested)
         {
             logger.LogError(e, "Hub method {Method} of {UserId} failed", context.HubMethodName, context.Context.UserIdentifier);
-            throw HubErrors.Internal();
+            throw Refused(context, HubErrors.Internal());
         }
+    }
+
+    /// <summary>Takes a token from the connection's bucket, or refuses the call with the wait.</summary>
+    private void Admit(HubCallerContext connection)
+    {
+        var o = options.CurrentValue;
+        var now = time.GetTimestamp();
+        if (!connection.Items.TryGetValue(BucketKey, out var value) || value is not InvocationBucket bucket)
+        {
+            // Only without OnConnectedAsync (a filter driven directly); SignalR always runs it first.
+            connection.Items[BucketKey] = bucket = new InvocationBucket(o.InvocationBurst, now);
+        }
+        if (!bucket.TryTake(o.InvocationsPerSecond, o.InvocationBurst, now, time.TimestampFrequency, out var wait))
+            throw HubErrors.RateLimited("too many calls on this connection", wait);
+    }
+
+    /// <summary>Counts a coded answer and logs it at Debug, without a stack: rates belong in metrics, not in the log.</summary>
+    private HubException Refused(HubInvocationContext context, HubException refusal)
+    {
+        var coded = CodedJsonHubProtocol.CodeError(refusal.Message);
+        metrics.Refused(context.HubMethodName, coded[..coded.IndexOf(':', StringComparison.Ordinal)]);
+        logger.LogDebug("Hub method {Method} of {UserId} answered {Error}", context.HubMethodName, context.Context.UserIdentifier, coded);
+        return refusal;
     }
 
     private async ValueTask<object?> InvokeWithRetriesAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)

@@ -25,6 +25,14 @@ public sealed class ChatHubOptions
     /// </summary>
     public int ConnectionRefreshAfterChangeSeconds { get; set; } = 3;
 
+    /// <summary>
+    /// Hub calls one connection may make per second on average, and at once after a quiet spell: a token bucket per
+    /// connection, so one flooding client is answered rate_limited without slowing anybody else.
+    /// </summary>
+    public double InvocationsPerSecond { get; set; } = 50;
+
+    public int InvocationBurst { get; set; } = 100;
+
     public int MaxTextLength { get; set; } = 4000;
     public int MaxHistoryLimit { get; set; } = 200;
     public int MaxSyncLimit { get; set; } = 500;
@@ -41,5 +49,6 @@ public sealed class ChatHubOptions
         : MaximumReceiveMessageSize < 1024 ? "Hub:MaximumReceiveMessageSize must be at least 1024"
         : OfflineBatchSize <= 0 || ConnectionRefreshSeconds <= 0 || ConnectionRefreshAfterChangeSeconds <= 0
             ? "Hub:OfflineBatchSize, Hub:ConnectionRefreshSeconds and Hub:ConnectionRefreshAfterChangeSeconds must be positive"
+        : !(InvocationsPerSecond > 0) || InvocationBurst < 1 ? "Hub:InvocationsPerSecond must be positive and Hub:InvocationBurst at least 1"
         : null;
 }
