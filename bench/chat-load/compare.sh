@@ -221,7 +221,8 @@ embedded_run() { # NAME RATE
     # A plain child (no wrapper shell), so $! is the gateway's own pid for /proc.
     Logging__LogLevel__Default=$log_level DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
         dotnet "${!dll}" --urls "http://127.0.0.1:$port" --Data:Directory "$data" \
-        --RateLimit:Send:PerSecond 100000 --RateLimit:Send:Burst 100000 --Auth:ApiKeys:0 "$api_key" > "$log" 2>&1 < /dev/null &
+        --RateLimit:Send:PerSecond 100000 --RateLimit:Send:Burst 100000 --Hub:InvocationsPerSecond 100000 --Hub:InvocationBurst 100000 \
+        --Auth:ApiKeys:0 "$api_key" > "$log" 2>&1 < /dev/null &
     gateway_pid=$!
     if wait_ready "http://127.0.0.1:$port" "$gateway_pid" "$log"; then
         load "$name" embedded "$rate" "http://127.0.0.1:$port" "$gateway_pid"
@@ -262,7 +263,8 @@ cluster_runs() { # NAME: one cluster of this build, every rate against its gw1, 
     local -a env=(CLUSTER_DIR="$dir" CLUSTER_ID="bench-$name" PG_PORT=$((port_base)) LB_PORT=$((port_base + 1))
         SILO_PORT_BASE=$((port_base + 10)) SILO_HTTP_BASE=$((port_base + 20)) GATEWAY_PORT_BASE=$((port_base + 30))
         SILO_DLL="$silo_dll" GATEWAY_DLL="${!dll}" LOG_LEVEL="$log_level"
-        RateLimit__Send__PerSecond=100000 RateLimit__Send__Burst=100000 Auth__ApiKeys__0="$api_key")
+        RateLimit__Send__PerSecond=100000 RateLimit__Send__Burst=100000 Hub__InvocationsPerSecond=100000 Hub__InvocationBurst=100000
+        Auth__ApiKeys__0="$api_key")
     say "cluster ($name): PostgreSQL, 2 silos, 2 gateways, nginx from ${!tree}/scripts/cluster.sh in $dir"
     if ! env "${env[@]}" bash "${!tree}/scripts/cluster.sh" start > "$out/logs/cluster-$name.log" 2>&1; then
         tail -n 20 "$out/logs/cluster-$name.log" >&2

@@ -139,5 +139,42 @@ public sealed class HubProtocolAbuseTests(GatewayFixture fixture)
         Assert.True((await hub.InvokeAsync("2", "ListConversations")).TryGetProperty("result", out _));
     }
 
+    [Fact]
+    public async Task A_flood_of_calls_on_one_connection_is_rate_limited_with_the_wait_and_other_connections_are_not_charged()
+    {
+        await using var server = await GatewayServer.StartAsync("--Hub:InvocationsPerSecond=2", "--Hub:InvocationBurst=5");
+        var user = await server.GuestAsync();
+        await using var flooding = await HubClient.ConnectAsync(server.Address, user.Token);
+        await using var other = await HubClient.ConnectAsync(server.Address, user.Token);
+
+        var answers = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            try
+            {
+                await flooding.InvokeAsync("ListConversations");
+                answers.Add("ok");
+            }
+            catch (HubCallException e)
+            {
+                answers.Add(e.Message);
+            }
+        }
+
+        Assert.Equal(["ok", "ok", "ok", "ok", "ok"], answers.Take(5));
+        var refusals = answers.Where(a => a != "ok").ToList();
+        Assert.NotEmpty(refusals);
+        var waits = refusals.Select(r => System.Text.RegularExpressions.Regex.Match(r, @"^rate_limited: too many calls on this connection; retry after (\d+) ms$")).ToList();
+        Assert.All(waits, w => Assert.True(w.Success, "every refusal is rate_limited with the wait"));
+        // At 2 calls per second the next call is never more than half a second away.
+        Assert.All(waits, w => Assert.InRange(long.Parse(w.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 1, 500));
+
+        // The same user's other connection is not charged for the flood, and the flooding one is served again after the wait.
+        Assert.NotNull((await other.InvokeAsync("ListConversations")).Items());
+        await Task.Delay(TimeSpan.FromMilliseconds(long.Parse(waits[^1].Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 50));
+        Assert.NotNull((await flooding.InvokeAsync("ListConversations")).Items());
+        Assert.False(flooding.Closed);
+    }
+
     private async Task<RawHubSocket> ConnectRawAsync() => await RawHubSocket.ConnectAsync(Server.Address, (await Server.GuestAsync()).Token);
 }

@@ -18,7 +18,8 @@ public sealed class ThroughputTests(ITestOutputHelper output)
         var seconds = int.Parse(Environment.GetEnvironmentVariable("GATEWAY_BENCH_SECONDS") ?? "3", CultureInfo.InvariantCulture);
         var pairs = int.Parse(Environment.GetEnvironmentVariable("GATEWAY_BENCH_PAIRS") ?? "20", CultureInfo.InvariantCulture);
         const int InFlightPerSender = 8;
-        await using var server = await GatewayServer.StartAsync("--RateLimit:Send:PerSecond=1000000", "--RateLimit:Send:Burst=1000000");
+        await using var server = await GatewayServer.StartAsync(
+            "--RateLimit:Send:PerSecond=1000000", "--RateLimit:Send:Burst=1000000", "--Hub:InvocationsPerSecond=1000000", "--Hub:InvocationBurst=1000000");
 
         var clients = new List<HubClient>();
         var senders = new List<(HubClient Hub, string ConversationId)>();
