@@ -42,6 +42,8 @@ public sealed class HubProtocolAbuseTests(GatewayFixture fixture)
     [InlineData("""{"invocationId":"1"}""")]
     [InlineData("""[1,2,3]""")]
     [InlineData("""not json at all""")]
+    [InlineData("""{"type":1,"invocationId":"1","target":"Typing","arguments":["g:x"],"streamIds":[1]}""")]
+    [InlineData("""{"type":1,"invocationId":"1","target":"Typing","arguments":["g:x"],"headers":5}""")]
     public async Task A_malformed_frame_closes_the_connection_with_a_coded_reason(string frame)
     {
         await using var hub = await ConnectRawAsync();

@@ -155,7 +155,8 @@ public sealed class CodedJsonHubProtocol(IOptions<JsonHubProtocolOptions> option
 
     private static string Describe(Exception e) => e switch
     {
-        InvalidOperationException => "it holds text that is not valid Unicode",
+        // System.Text.Json's answer to reading a value as a string that is not one, or is not Unicode text.
+        InvalidOperationException => "a property holds a value that is not a string, or not valid Unicode text",
         InvalidDataException { InnerException: null } => e.Message.TrimEnd('.'),
         _ => "it is not a JSON object of the hub protocol",
     };
