@@ -1,6 +1,6 @@
 namespace Im.Orleans.Grains.Options;
 
-/// <summary>Connection expiry and offline queue bounds of user grains, bound from "Chat:Users".</summary>
+/// <summary>Connection expiry and cap, and offline queue bounds of user grains, bound from "Chat:Users".</summary>
 public sealed class UserOptions
 {
     public const string Section = "Chat:Users";
@@ -25,4 +25,11 @@ public sealed class UserOptions
 
     /// <summary>The most contacts, and separately the most blocked users, one user may keep (presence goes to every contact).</summary>
     public int MaxContacts { get; set; } = 1000;
+
+    /// <summary>
+    /// The most live connections one user may hold across all gateways; Connect beyond it is refused rate_limited. Twenty
+    /// covers a person's tabs and devices plus connections of a flapping network that linger until the gateway's
+    /// client timeout (30 s) ends them, while one token can no longer hold thousands of a gateway's sockets.
+    /// </summary>
+    public int MaxConnectionsPerUser { get; set; } = 20;
 }

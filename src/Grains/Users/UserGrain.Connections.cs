@@ -18,8 +18,26 @@ internal sealed partial class UserGrain : Grain
         ArgumentNullException.ThrowIfNull(connection);
         if (string.IsNullOrWhiteSpace(connection.ConnectionId)) throw ChatException.Invalid("A connection needs an id.");
         if (string.IsNullOrWhiteSpace(connection.GatewayId)) throw ChatException.Invalid("A connection needs its gateway's id.");
+        if (!_connections.ContainsKey(connection.ConnectionId) && !await HasRoomForAnotherConnectionAsync())
+        {
+            throw new ChatException(ErrorCodes.RateLimited,
+                $"this user already has {_options.MaxConnectionsPerUser} connections, the most allowed; close one before opening another");
+        }
         _connections[connection.ConnectionId] = new LiveConnection(connection.ConnectionId, connection.GatewayId, connection.Gateway, connection.Device, _time.GetUtcNow());
         await OnConnectionsChangedAsync();
+    }
+
+    /// <summary>
+    /// Whether the user may open one more connection. This grain is the one place that sees the user's connections on
+    /// every gateway, so the cap holds cluster-wide. Connections already past their expiry are dropped first rather
+    /// than counted: the sweep may not have run yet. Refreshes relearning connections are never refused (they were
+    /// admitted before this activation existed).
+    /// </summary>
+    private async Task<bool> HasRoomForAnotherConnectionAsync()
+    {
+        if (_connections.Count < _options.MaxConnectionsPerUser) return true;
+        if (RemoveExpiredConnections() > 0) await OnConnectionsChangedAsync();
+        return _connections.Count < _options.MaxConnectionsPerUser;
     }
 
     public async Task Disconnect(string connectionId)
@@ -59,15 +77,18 @@ internal sealed partial class UserGrain : Grain
 
     private async Task SweepAsync(CancellationToken cancellationToken)
     {
+        if (RemoveExpiredConnections() > 0) await OnConnectionsChangedAsync();
+        if (_dirty) await SaveAsync();
+    }
+
+    /// <summary>Forgets the connections their gateway stopped refreshing; returns how many.</summary>
+    private int RemoveExpiredConnections()
+    {
         var cutoff = _time.GetUtcNow() - _options.ConnectionExpiry;
         var expired = _connections.Values.Where(c => c.RefreshedAt < cutoff).Select(c => c.ConnectionId).ToList();
         foreach (var id in expired) _connections.Remove(id);
-        if (expired.Count > 0)
-        {
-            _logger.LogDebug("User {User}: {Count} connections expired", UserId, expired.Count);
-            await OnConnectionsChangedAsync();
-        }
-        if (_dirty) await SaveAsync();
+        if (expired.Count > 0) _logger.LogDebug("User {User}: {Count} connections expired", UserId, expired.Count);
+        return expired.Count;
     }
 
     private async Task OnConnectionsChangedAsync()
