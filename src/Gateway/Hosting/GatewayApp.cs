@@ -27,7 +27,16 @@ public static class GatewayApp
         // The content root is the build output, which carries wwwroot and appsettings.json, so the app starts the
         // same from any working directory; the data directory stays relative to the working directory (./data).
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        // Client sockets stay below the open-file limit (Limits:*): a gateway out of file descriptors cannot even refuse.
+        var connectionLimits = ConnectionLimits.From(builder.Configuration);
+        builder.Services.AddSingleton(connectionLimits);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            connectionLimits.ApplyTo(k.Limits);
+        });
+        // Kestrel warns once per socket it drops at its connection limit; ConnectionRefusalLog sums those instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.Connections", LogLevel.Error);
 
         var storage = StorageSettings.From(builder.Configuration);
         var dataDirectory = builder.Configuration.GetSection(DataOptions.SectionName).Get<DataOptions>() ?? new DataOptions();
@@ -40,6 +49,9 @@ public static class GatewayApp
         var app = builder.Build();
         app.UseMiddleware<AffinityCookieMiddleware>();
         app.UseMiddleware<ClientErrorMiddleware>();
+        // Before static files, auth and SignalR: at the cap a new hub connection costs as little as possible.
+        app.UseWebSockets();
+        app.UseMiddleware<HubConnectionGate>();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();

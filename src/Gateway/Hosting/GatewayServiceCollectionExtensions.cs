@@ -44,6 +44,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddAuthentication(ChatJwtBearer.Scheme).AddJwtBearer();
         services.AddAuthorization(o => o.AddOperatorPolicy());
 
+        services.TryAddSingleton(_ => ConnectionLimits.From(configuration));
+        services.AddSingleton<ConnectionRefusals>();
+        services.AddHostedService<ConnectionRefusalLog>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddOptions<GatewayLivenessOptions>().Bind(configuration.GetSection(GatewayLivenessOptions.Section));
         services.AddSingleton(sp => new GatewayIdentity(sp.GetRequiredService<IOptions<GatewayAffinityOptions>>().Value.Name));
@@ -63,6 +66,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IHubProtocol, CodedJsonHubProtocol>();
         services.AddSingleton<ChatHubFilter>();
         services.AddSingleton<IConfigureOptions<HubOptions>, ChatHubOptionsSetup>();
+        // The chat hub's connection handler as SignalR registers it, but without an error line per refused connection.
+        services.AddSingleton(RefusalLogFilter.CreateHandler);
 
         // Minimal APIs throw on malformed bodies (instead of a silent 400) so ClientErrorMiddleware can say why.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -35,7 +35,9 @@ public sealed partial class ChatHub(
     public override async Task OnConnectedAsync()
     {
         var userId = Me;
-        connections.Add(userId, Context.ConnectionId);
+        // Beyond the gateway's cap the client reads "unavailable: …" as the close error (SignalR closes the connection
+        // when OnConnectedAsync throws, and CodedJsonHubProtocol puts the code first).
+        connections.Admit(userId, Context.ConnectionId);
         try
         {
             await MyGrain.Connect(new ClientConnection(Context.ConnectionId, observer.GatewayId, observer.Reference, Device()));
@@ -43,10 +45,12 @@ public sealed partial class ChatHub(
             // can arrive both ways around the hand-over, which is why clients dedupe by (conversationId, seq).
             await DrainOfflineAsync();
         }
-        catch
+        catch (Exception e)
         {
             // SignalR does not call OnDisconnectedAsync when OnConnectedAsync fails: forget the connection here.
             connections.Remove(userId, Context.ConnectionId);
+            // The grain's refusal (rate_limited: the user's cap of connections) keeps its code for the client.
+            if (e is ChatException refusal) throw connections.Refused(refusal);
             throw;
         }
         await base.OnConnectedAsync();
