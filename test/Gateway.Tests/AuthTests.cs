@@ -52,10 +52,12 @@ public sealed class AuthTests(GatewayFixture fixture)
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         Assert.Equal(userId, (await login.Content.ReadFromJsonAsync<IssuedToken>())!.UserId);
 
+        // One answer for a wrong password and an unknown id, so the endpoint does not reveal which ids exist.
         var wrong = await Server.Http.PostAsJsonAsync("/api/auth/login", new { userId, password = "wrong password" });
-        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         var unknown = await Server.Http.PostAsJsonAsync("/api/auth/login", new { userId = "nobody-" + userId, password = "correct horse" });
-        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        await AssertError(wrong, HttpStatusCode.Unauthorized, "unauthorized");
+        await AssertError(unknown, HttpStatusCode.Unauthorized, "unauthorized");
+        Assert.Equal(await wrong.Content.ReadAsStringAsync(), await unknown.Content.ReadAsStringAsync());
     }
 
     [Fact]

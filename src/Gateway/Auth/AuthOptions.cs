@@ -38,4 +38,16 @@ public sealed class AuthOptions
 
     /// <summary>PBKDF2-SHA256 iterations; stored with each hash so raising it later keeps old hashes valid.</summary>
     public int Pbkdf2Iterations { get; set; } = 100_000;
+
+    /// <summary>
+    /// Password hashes computed at once (login, register); more wait their turn. 0: half the cores (at least 1), so a
+    /// burst of logins leaves the other half to the hub.
+    /// </summary>
+    public int MaxConcurrentPasswordChecks { get; set; }
+
+    /// <summary>How long the sign-in cookie lets a browser that signed in past its account's login budget.</summary>
+    public TimeSpan SignInCookieLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    internal int ConcurrentPasswordChecks() =>
+        MaxConcurrentPasswordChecks > 0 ? MaxConcurrentPasswordChecks : Math.Max(1, Environment.ProcessorCount / 2);
 }

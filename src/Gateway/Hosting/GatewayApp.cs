@@ -47,7 +47,12 @@ public static class GatewayApp
         builder.Services.AddChatGateway(builder.Configuration, storage);
 
         var app = builder.Build();
+        // First: only a trusted proxy's X-Forwarded-For/-Proto name the client (ForwardedHeadersSettings).
+        app.UseForwardedHeaders();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseMiddleware<AffinityCookieMiddleware>();
+        // Statuses the framework answers with no body (404, 405, 413, 415 ...) get the JSON error body too.
+        app.UseStatusCodePages(ErrorStatusPages.WriteAsync);
         app.UseMiddleware<ClientErrorMiddleware>();
         // Before static files, auth and SignalR: at the cap a new hub connection costs as little as possible.
         app.UseWebSockets();

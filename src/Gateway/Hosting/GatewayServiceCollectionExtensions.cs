@@ -37,7 +37,11 @@ public static class GatewayServiceCollectionExtensions
 
         services.TryAddSingleton<PostgresDataSources>();
         services.AddSingleton<IAccountStore>(sp => new SqlAccountStore(ConnectionFactory(storage, sp)));
-        services.AddSingleton<PasswordHasher>();
+        services.AddSignInProtection(configuration);
+        services.AddOptions<ForwardedHeadersSettings>().Bind(configuration.GetSection(ForwardedHeadersSettings.SectionName))
+            .Validate(o => o.Validate() is null, "Invalid ForwardedHeaders settings: proxies must be IP addresses, networks CIDR, ForwardLimit at least 1.")
+            .ValidateOnStart();
+        services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>, ForwardedHeadersSetup>();
         services.AddSingleton<SigningKeyProvider>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ChatJwtBearer>();
