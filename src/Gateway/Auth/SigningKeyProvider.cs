@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Im.Orleans.Gateway.Hosting;
+using Im.Orleans.Grains.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -31,8 +32,10 @@ public sealed class SigningKeyProvider
         var bytes = RandomNumberGenerator.GetBytes(KeyBytes);
         // Write to a temporary file and move it so a crash never leaves a truncated key behind.
         var temp = path + ".tmp";
-        File.WriteAllText(temp, Convert.ToBase64String(bytes));
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        // Private from its creation, not chmod-ed after writing: there is no moment when another user could read it.
+        File.Delete(temp);
+        using (var writer = new StreamWriter(temp, System.Text.Encoding.ASCII, PrivateFiles.NewFile(FileMode.CreateNew, FileAccess.Write)))
+            writer.Write(Convert.ToBase64String(bytes));
         try
         {
             File.Move(temp, path, overwrite: false);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Im.Orleans.Gateway.Hosting;
+using Im.Orleans.Grains.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Im.Orleans.Gateway.Files;
@@ -7,21 +8,22 @@ namespace Im.Orleans.Gateway.Files;
 /// <summary>
 /// Uploaded files under {data}/files/{first two id chars}/{id}.bin with {id}.json metadata: the embedded default
 /// (one process, SQLite). Ids are random 32-hex strings, so a path can never be steered outside the folder. Bytes
-/// are written to a temporary file and moved into place, so a reader never sees half a file.
+/// are written to a temporary file and moved into place, so a reader never sees half a file. Folders are 700 and files
+/// 600 from their creation (<see cref="PrivateFiles"/>): uploads are for the conversation's members only.
 /// </summary>
 internal sealed class DiskFileStore(IOptions<DataOptions> data) : IFileStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly Lazy<string> _root = new(() => Directory.CreateDirectory(Path.Combine(data.Value.EnsureFullPath(), "files")).FullName);
+    private readonly Lazy<string> _root = new(() => PrivateFiles.CreateFolder(Path.Combine(data.Value.EnsureFullPath(), "files")).FullName);
 
     public async Task<StoredFile> SaveAsync(Stream content, StoredFile metadata, CancellationToken cancellationToken)
     {
         if (!FileIds.IsValid(metadata.Id)) throw new ArgumentException($"'{metadata.Id}' is not a file id.", nameof(metadata));
-        var folder = Directory.CreateDirectory(Path.Combine(_root.Value, metadata.Id[..2])).FullName;
+        var folder = PrivateFiles.CreateFolder(Path.Combine(_root.Value, metadata.Id[..2])).FullName;
         var bytesPath = Path.Combine(folder, metadata.Id + ".bin");
         var temp = bytesPath + ".tmp";
         long size;
-        await using (var target = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+        await using (var target = new FileStream(temp, PrivateFiles.NewFile(FileMode.CreateNew, FileAccess.Write, FileOptions.Asynchronous, 81920)))
         {
             await content.CopyToAsync(target, cancellationToken);
             size = target.Length;
@@ -29,7 +31,8 @@ internal sealed class DiskFileStore(IOptions<DataOptions> data) : IFileStore
         File.Move(temp, bytesPath);
         var stored = metadata with { Size = size };
         // Metadata last: a file is visible only once its bytes are complete.
-        await File.WriteAllTextAsync(Path.Combine(folder, metadata.Id + ".json"), JsonSerializer.Serialize(stored, Json), cancellationToken);
+        await using (var json = new FileStream(Path.Combine(folder, metadata.Id + ".json"), PrivateFiles.NewFile(FileMode.CreateNew, FileAccess.Write, FileOptions.Asynchronous)))
+            await JsonSerializer.SerializeAsync(json, stored, Json, cancellationToken);
         return stored;
     }
 

@@ -1,3 +1,5 @@
+using Im.Orleans.Grains.Storage;
+
 namespace Im.Orleans.Gateway.Hosting;
 
 /// <summary>Where the embedded node keeps its files ("Data" section): SQLite databases, the signing key, uploads.</summary>
@@ -8,11 +10,11 @@ public sealed class DataOptions
     /// <summary>The data directory; relative paths resolve against the current directory, so `dotnet run` keeps ./data.</summary>
     public string Directory { get; set; } = "data";
 
-    /// <summary>The absolute data directory, created if missing.</summary>
+    /// <summary>The absolute data directory, created if missing, private to this user (700 on Unix).</summary>
     public string EnsureFullPath()
     {
         var path = Path.GetFullPath(Directory);
-        System.IO.Directory.CreateDirectory(path);
+        PrivateFiles.CreateFolder(path);
         return path;
     }
 }

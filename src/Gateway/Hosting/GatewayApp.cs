@@ -5,6 +5,7 @@ using Im.Orleans.Gateway.Hubs;
 using Im.Orleans.Grains;
 using Im.Orleans.Grains.Hosting;
 using Im.Orleans.Grains.Options;
+using Im.Orleans.Grains.Storage;
 using Microsoft.AspNetCore.Http.Connections;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -41,12 +42,15 @@ public static class GatewayApp
         var storage = StorageSettings.From(builder.Configuration);
         var dataDirectory = builder.Configuration.GetSection(DataOptions.SectionName).Get<DataOptions>() ?? new DataOptions();
         var dataPath = dataDirectory.EnsureFullPath();
+        // A data folder an older version (or a loose umask) left readable by other users is closed before anything opens it.
+        var stillOpen = PrivateFiles.Tighten(dataPath);
         // With Cluster:ConnectionString this gateway is a cluster client: the grains live on the silos (src/Silo).
         if (storage.IsClusterClient) builder.UseOrleansClient(client => ConfigureClient(client, builder.Configuration));
         else builder.UseOrleans(silo => ConfigureSilo(silo, storage, dataPath, builder.Configuration));
         builder.Services.AddChatGateway(builder.Configuration, storage);
 
         var app = builder.Build();
+        foreach (var entry in stillOpen) app.Logger.LogWarning("Could not make {Entry} private to this user", entry);
         // First: only a trusted proxy's X-Forwarded-For/-Proto name the client (ForwardedHeadersSettings).
         app.UseForwardedHeaders();
         app.UseMiddleware<SecurityHeadersMiddleware>();

@@ -88,11 +88,10 @@ public static class GatewayServiceCollectionExtensions
     private static Func<System.Data.Common.DbConnection> ConnectionFactory(StorageSettings storage, IServiceProvider services)
     {
         if (storage.UsePostgres) return services.GetRequiredService<PostgresDataSources>().Get(storage.PostgresConnectionString!).CreateConnection;
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(services.GetRequiredService<IOptions<DataOptions>>().Value.EnsureFullPath(), "accounts.db"),
-            Pooling = true,
-        }.ToString();
+        var file = Path.Combine(services.GetRequiredService<IOptions<DataOptions>>().Value.EnsureFullPath(), "accounts.db");
+        // Password hashes: created private before SQLite opens it, which would make it 644 under the usual umask.
+        PrivateFiles.EnsureFile(file);
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = file, Pooling = true }.ToString();
         return () => new SqliteConnection(connectionString);
     }
 }

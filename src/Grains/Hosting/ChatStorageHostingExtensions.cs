@@ -29,6 +29,9 @@ public static class ChatStorageHostingExtensions
     public static ISiloBuilder AddChatStateInSqlite(this ISiloBuilder silo, string databasePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        // Created private now, before Orleans' provider or the schema opens it: SQLite would create it with the
+        // umask's mode (644 typically), and its -wal and -shm files take the database file's mode.
+        PrivateFiles.EnsureFile(databasePath);
         return silo.AddChatState(SqliteInvariant, $"Data Source={databasePath};Pooling=True;Default Timeout=30", OrleansSchema.EnsureSqliteAsync);
     }
 

@@ -134,8 +134,8 @@ internal sealed class SqliteMessageStore : IMessageStore, IDisposable
 
     private void CreateSchema()
     {
-        // SQLite creates the file but not its directory.
-        Directory.CreateDirectory(Path.GetDirectoryName(_databaseFile)!);
+        // SQLite creates the file but not its directory (the connection factory creates the file private).
+        PrivateFiles.CreateFolder(Path.GetDirectoryName(_databaseFile)!);
         using var connection = _connections.Open();
         using var wal = connection.CreateCommand();
         wal.CommandText = SqliteMessageSql.EnableWal;

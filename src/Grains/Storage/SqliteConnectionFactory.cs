@@ -5,12 +5,15 @@ namespace Im.Orleans.Grains.Storage;
 
 /// <summary>
 /// Opens pooled connections to one SQLite file with a busy timeout, so a writer waits for another instead of failing
-/// with SQLITE_BUSY. Shared by the grain storage and the chat's message log.
+/// with SQLITE_BUSY. Shared by the grain storage and the chat's message log. A database file it is the first to open
+/// is created private to the owner (<see cref="PrivateFiles"/>), and SQLite's own files follow its mode.
 /// </summary>
 public sealed class SqliteConnectionFactory
 {
     private readonly string _connectionString;
     private readonly string _setBusyTimeout;
+    private readonly string? _file;
+    private volatile bool _fileReady;
 
     public SqliteConnectionFactory(string connectionString, TimeSpan busyTimeout)
     {
@@ -19,11 +22,19 @@ public sealed class SqliteConnectionFactory
         // Per connection: SQLite's own busy handler retries in short steps (Microsoft.Data.Sqlite's fallback sleeps 150 ms).
         var milliseconds = (int)Math.Clamp(busyTimeout.TotalMilliseconds, 1, int.MaxValue);
         _setBusyTimeout = string.Format(CultureInfo.InvariantCulture, "PRAGMA busy_timeout = {0};", milliseconds);
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var inMemory = builder.Mode == SqliteOpenMode.Memory || builder.DataSource.Length == 0 || builder.DataSource == ":memory:";
+        _file = inMemory ? null : Path.GetFullPath(builder.DataSource);
     }
 
     /// <summary>An open connection with the busy timeout set; the caller disposes it (back to the pool).</summary>
     public SqliteConnection Open()
     {
+        if (!_fileReady && _file is not null)
+        {
+            PrivateFiles.EnsureFile(_file);
+            _fileReady = true;
+        }
         var connection = new SqliteConnection(_connectionString);
         try
         {
