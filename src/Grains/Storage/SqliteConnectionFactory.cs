@@ -23,8 +23,10 @@ public sealed class SqliteConnectionFactory
         var milliseconds = (int)Math.Clamp(busyTimeout.TotalMilliseconds, 1, int.MaxValue);
         _setBusyTimeout = string.Format(CultureInfo.InvariantCulture, "PRAGMA busy_timeout = {0};", milliseconds);
         var builder = new SqliteConnectionStringBuilder(connectionString);
-        var inMemory = builder.Mode == SqliteOpenMode.Memory || builder.DataSource.Length == 0 || builder.DataSource == ":memory:";
-        _file = inMemory ? null : Path.GetFullPath(builder.DataSource);
+        // Only a plain path names a file to create; memory databases and URI file names are left to SQLite.
+        var plainFile = builder.Mode != SqliteOpenMode.Memory && builder.DataSource.Length > 0 && builder.DataSource != ":memory:"
+            && !builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase);
+        _file = plainFile ? Path.GetFullPath(builder.DataSource) : null;
     }
 
     /// <summary>An open connection with the busy timeout set; the caller disposes it (back to the pool).</summary>
