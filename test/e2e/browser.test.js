@@ -1,6 +1,7 @@
 // The web client (src/Gateway/wwwroot) in Debian's Chromium through playwright-core, against the real gateway:
 // two users chat in two browser contexts, unread badges rise and clear, a second window of the same user follows
-// focus, a reload shows history, images go through upload; screenshots land in test/e2e/artifacts/.
+// focus, a reload shows history, images go through upload; screenshots land in test/e2e/artifacts/. Every page runs
+// under the gateway's Content-Security-Policy and must not break it; the operator dashboard is checked under its own.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -8,7 +9,7 @@ import path from "node:path";
 import { deflateSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { artifactsDir, startGateway } from "./lib/gateway.js";
-import { ChatClient, TRANSPORTS, hostToken, sendText, uid } from "./lib/chat.js";
+import { ChatClient, TRANSPORTS, hostToken, register, sendText, uid, uploadFile } from "./lib/chat.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 // Playwright gives every launch a fresh temporary profile (its own --user-data-dir), removed on close.
@@ -19,11 +20,14 @@ const TIMEOUT = 20_000;
 let gateway;
 let browser;
 const state = {};
+const OPERATOR = uid("op");
+/** Every Content-Security-Policy violation any page of this file reported: "page url: directive blocked source". */
+const cspViolations = [];
 
 before(async () => {
   mkdirSync(artifactsDir, { recursive: true });
   // The page tests seed dozens of messages at once; the rate limiter has its own test in guarantees.test.js.
-  gateway = await startGateway({ name: "browser", config: ["RateLimit:Send:PerSecond=500", "RateLimit:Send:Burst=500"] });
+  gateway = await startGateway({ name: "browser", config: ["RateLimit:Send:PerSecond=500", "RateLimit:Send:Burst=500", `Auth:Operators:0=${OPERATOR}`] });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
 });
 
@@ -40,7 +44,18 @@ async function newPage(context, viewport) {
   if (viewport) await page.setViewportSize(viewport);
   page.setDefaultTimeout(TIMEOUT);
   page.on("pageerror", (error) => { (page.errors ||= []).push(error); console.error(`page error: ${error.message}`); });
+  await watchPolicy(page);
   return page;
+}
+
+/** Records the page's CSP violations (the DOM event, and Chromium's console report of the same) in cspViolations. */
+async function watchPolicy(page) {
+  await page.exposeFunction("__reportCspViolation", (text) => cspViolations.push(text));
+  await page.addInitScript(() => document.addEventListener("securitypolicyviolation", (e) =>
+    window.__reportCspViolation(`${document.location.pathname}: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`)));
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text().slice(0, 300)}`);
+  });
 }
 
 async function waitConnected(page) {
@@ -497,5 +512,51 @@ describe("web client resends what the server could not take yet", { timeout: 120
       await alice?.stop();
       await context.close();
     }
+  });
+});
+
+describe("content security policy", { timeout: 120_000 }, () => {
+  it("the operator dashboard works under its policy", { timeout: 60_000 }, async () => {
+    const operator = await register(gateway.url, OPERATOR, "operator password", "Operator");
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await newPage(context);
+      const response = await page.goto(`${gateway.url}/dashboard/?access_token=${operator.token}`);
+      assert.match((await response.allHeaders())["content-security-policy"], /frame-ancestors 'none'/);
+      // The dashboard's own script renders the menu and polls the silo's counters (connect-src).
+      await page.locator("#menu a").first().waitFor();
+      await page.locator("#content", { hasText: "TOTAL ACTIVATIONS" }).waitFor();
+      for (const view of ["Grains", "Silos", "Lifecycle", "Overview"]) {
+        await page.locator("#menu a", { hasText: view }).first().click();
+        await page.waitForTimeout(1000);
+      }
+      assert.deepEqual((page.errors || []).map((e) => e.message), [], "no uncaught errors in the dashboard");
+      await page.screenshot({ path: shot("dashboard.png") });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("an uploaded image opened in a tab shows under the files' sandboxed policy", { timeout: 60_000 }, async () => {
+    const owner = await hostToken(gateway.url, uid("owner"), "Owner");
+    const client = await ChatClient.connect(gateway.url, owner.token, TRANSPORTS[0][1], { name: "owner" });
+    const context = await browser.newContext();
+    try {
+      const id = (await client.invoke("CreateGroup", { title: "tab", memberIds: [] })).conversationId;
+      const file = await (await uploadFile(gateway.url, owner.token, id, makePng(), { type: "image/png", fileName: "tab.png" })).json();
+      const page = await newPage(context);
+      const response = await page.goto(`${gateway.url}${file.url}?access_token=${owner.token}`);
+      assert.match((await response.allHeaders())["content-security-policy"], /sandbox/);
+      await page.waitForFunction(() => document.images[0]?.complete && document.images[0].naturalWidth > 0);
+    } finally {
+      await context.close();
+      await client.stop();
+    }
+  });
+
+  it("no page of this file broke its Content-Security-Policy", async () => {
+    const page = await fetch(gateway.url);
+    assert.match(page.headers.get("content-security-policy") ?? "", /script-src 'self'/, "the web client is served with its policy");
+    assert.deepEqual(cspViolations, []);
   });
 });

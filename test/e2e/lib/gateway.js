@@ -38,6 +38,9 @@ export async function startGateway(options = {}) {
     `Data:Directory=${dataDir}`,
     `Auth:SigningKey=${SIGNING_KEY.toString("base64")}`,
     `Auth:ApiKeys:0=${API_KEY}`,
+    // Tests sign in many users from loopback; the per-address budgets are tested in test/Gateway.Tests.
+    "RateLimit:Guest:Burst=1000000", "RateLimit:Guest:PerMinute=1000000",
+    "RateLimit:Register:Burst=1000000", "RateLimit:Register:PerMinute=1000000",
     ...(options.config || []),
   ];
   const fullArgs = [...args, "--urls", url, ...(options.sourceWebRoot === false ? [] : [`--webroot=${webRoot}`]), ...config.map((c) => `--${c}`)];
