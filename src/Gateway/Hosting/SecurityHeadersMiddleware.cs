@@ -26,7 +26,7 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
         "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>
-    /// JSON, hub traffic and uploaded files: nothing in them may run. An upload opened in a tab is sandboxed (no
+    /// JSON, hub traffic, health, metrics and uploaded files: nothing in them may run. An upload opened in a tab is sandboxed (no
     /// script, an opaque origin); a browser's own viewer for an image or video still shows it.
     /// </summary>
     public const string ApiPolicy = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox";
@@ -49,6 +49,7 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
 
     private static string PolicyFor(PathString path) =>
         path.StartsWithSegments(OperatorDashboard.Path) ? DashboardPolicy
-        : path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/health") ? ApiPolicy
+        : path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/health")
+          || path.StartsWithSegments(MetricsExport.Path) ? ApiPolicy
         : WebClientPolicy;
 }
