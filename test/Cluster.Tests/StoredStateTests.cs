@@ -18,6 +18,7 @@ public sealed partial class StoredStateTests(PostgresServer postgres)
         await using var chat = await ChatCluster.StartAsync(postgres, "rows", silos: 1);
         var alice = chat.Grains.GetGrain<IUserGrain>("alice");
         await alice.SetProfile("Alice", null, "user");
+        await chat.Grains.GetGrain<IUserGrain>("bob").SetProfile("Bob", null, "user");
         await alice.AddContact("bob");
         await alice.Block("mallory");
 
