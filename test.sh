@@ -51,6 +51,9 @@ run_tap_suite() {
 run_tap_suite "e2e" test/e2e/run.sh
 # The deployment files (Dockerfiles' publish, compose environments, nginx template) checked without a Docker engine.
 run_tap_suite "deploy" test/deploy/run.sh
+# The fault and abuse harness, short form: fuzzed frames, forged tokens, cross-user access, an unknown-id flood,
+# connection churn, and a gateway and a silo SIGKILLed under traffic (test/chaos/README.md; --long for the full run).
+run_tap_suite "chaos" test/chaos/run.sh
 
 if [ ${#failed_projects[@]} -gt 0 ]; then
     echo "failing projects: ${failed_projects[*]}"

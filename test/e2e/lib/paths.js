@@ -4,4 +4,5 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, "../../..");
-export const artifactsDir = path.join(repoRoot, "test/e2e/artifacts");
+// E2E_ARTIFACTS_DIR moves them (test/chaos keeps its own logs apart from the e2e suite's).
+export const artifactsDir = process.env.E2E_ARTIFACTS_DIR ? path.resolve(process.env.E2E_ARTIFACTS_DIR) : path.join(repoRoot, "test/e2e/artifacts");

@@ -1,0 +1,85 @@
+// Connection flood past the gateway's open-file limit (long form): several client processes (connflood-worker.js),
+// each from its own source address (127.0.0.2, .3 …), open raw hub WebSockets until `target` were tried, and hold
+// them. The gateway must stay up, refuse the excess (503 on negotiate or the upgrade, or a close) and keep serving:
+// a fresh client connects and Sends during the flood and after it.
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { SIGNING_KEY } from "../e2e/lib/gateway.js";
+import { ChatClient, makeUsers, newClientMsgId, signalR, uid } from "../e2e/lib/chat.js";
+import { removeAtExit, startProcess } from "../e2e/lib/processes.js";
+import { openFileLimit, openFiles, serverPid } from "../e2e/lib/procstat.js";
+import { gatewayRss, isAlive, sleep } from "./common.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** A new user connects (official client, WebSockets) and Sends once: "sent", or what went wrong. */
+async function freshClientSends(base) {
+  let client;
+  try {
+    const [me, peer] = await makeUsers(base, 2, "fresh");
+    client = new ChatClient(base, me.token, signalR.HttpTransportType.WebSockets, { name: "fresh" });
+    await Promise.race([client.connection.start(), sleep(30_000).then(() => { throw new Error("connect: no answer in 30 s"); })]);
+    const conv = (await client.invoke("OpenDirect", peer.userId)).conversationId;
+    await Promise.race([client.invoke("Send", { conversationId: conv, clientMsgId: newClientMsgId(), kind: "text", text: "still here?" }), sleep(30_000).then(() => { throw new Error("Send: no ack in 30 s"); })]);
+    return "sent";
+  } catch (error) {
+    return `failed: ${String(error?.message ?? error).slice(0, 100)}`;
+  } finally {
+    await client?.stop();
+  }
+}
+
+export async function runConnectionFlood(ctx, { target, workers = 4, parallel = 64, capMs = 300_000 }) {
+  const gateway = ctx.gateway();
+  const pid = serverPid(gateway.pid);
+  const dir = mkdtempSync(path.join(tmpdir(), "im-chaos-connflood-"));
+  removeAtExit(dir);
+  const rssBefore = gatewayRss(gateway);
+  const addresses = Array.from({ length: workers }, (_, i) => `127.0.0.${i + 2}`);
+  const perWorker = Math.ceil(target / workers);
+  const started = Date.now();
+  const procs = [];
+  for (const [i, address] of addresses.entries()) {
+    const statusFile = path.join(dir, `worker-${i}.json`);
+    const job = { url: gateway.url, localAddress: address, count: perWorker, parallel, users: 500, userPrefix: `${uid("cf")}w${i}u`, signingKey: SIGNING_KEY.toString("base64"), statusFile };
+    procs.push({ statusFile, node: await startProcess({ name: `connflood-${i}`, file: process.execPath, args: [path.join(here, "connflood-worker.js")], cwd: here, env: { CHAOS_CONNFLOOD: JSON.stringify(job) } }) });
+  }
+  const read = () => procs.map((p) => { try { return existsSync(p.statusFile) ? JSON.parse(readFileSync(p.statusFile, "utf8")) : null; } catch { return null; } });
+  let peakOpen = 0, peakFds = 0, rssPeak = rssBefore ?? 0, aliveDuring = true, freshDuring = "not tried";
+  let freshStarted = false;
+  for (;;) {
+    await sleep(1000);
+    const states = read();
+    const open = states.reduce((s, x) => s + (x?.open ?? 0), 0);
+    peakOpen = Math.max(peakOpen, open);
+    peakFds = Math.max(peakFds, openFiles(pid) ?? 0);
+    rssPeak = Math.max(rssPeak, gatewayRss(gateway) ?? 0);
+    if (gateway.exited) aliveDuring = false;
+    const attempted = states.reduce((s, x) => s + (x?.attempted ?? 0), 0);
+    // A fresh client once the flood is past the limit (or done).
+    if (!freshStarted && (attempted >= target * 0.9 || states.every((x) => x?.done))) {
+      freshStarted = true;
+      freshDuring = await freshClientSends(gateway.url);
+    }
+    if ((freshStarted && states.every((x) => x?.done)) || Date.now() - started > capMs || gateway.exited) break;
+  }
+  const states = read();
+  const refusals = {};
+  const closes = {};
+  for (const s of states) {
+    for (const [k, v] of Object.entries(s?.refused ?? {})) refusals[k] = (refusals[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(s?.closedByServer ?? {})) closes[k] = (closes[k] ?? 0) + v;
+  }
+  for (const [k, v] of Object.entries(closes)) refusals[`closed later: ${k}`] = v;
+  const attempted = states.reduce((s, x) => s + (x?.attempted ?? 0), 0);
+  await Promise.all(procs.map((p) => p.node.kill("SIGKILL")));
+  await sleep(10_000); // the gateway notices every dropped socket
+  const aliveAfter = await isAlive(gateway) && !gateway.exited;
+  const freshAfter = aliveAfter ? await freshClientSends(gateway.url) : "gateway dead";
+  return {
+    target, attempted, peakOpen, refusals, peakFds, fileLimit: openFileLimit(pid), rssBefore, rssPeak, aliveDuring, aliveAfter,
+    freshDuring, freshAfter, workers, addresses, ms: Date.now() - started, fdsAfter: openFiles(pid),
+  };
+}
