@@ -2,7 +2,8 @@
 // against one embedded gateway, faults against a cluster (2 silos, 2 gateways, PostgreSQL, nginx). Every asserted
 // property is one node:test `it`, so the TAP summary counts them; the figures are printed as a table at the end
 // (TAP comments) and written to test/chaos/artifacts/. Options: --seed=N (the fuzz frames), --only=fuzz,tokens,…
-// (a subset of the groups: fuzz tokens access floods churn connflood faults), --scale=F (counts × F).
+// (a subset of the groups: fuzz tokens access floods churn connflood faults), --scale=F (counts × F), --faults=gw,silo,pg
+// (the faults to strike, in order).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -54,6 +55,8 @@ const SCALE = Number(option("scale") ?? 1);
 const scaled = (value, key) => (typeof value === "number" && !/Workers|Lanes|workers|Members|members|users/.test(key) ? Math.max(1, Math.round(value * SCALE))
   : value && typeof value === "object" && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scaled(v, k)])) : value);
 const SIZE = scaled(FORMS[FORM], "");
+// --faults=gw,silo,pg replaces the form's list of faults.
+if (option("faults")) SIZE.faults = { ...SIZE.faults, kills: option("faults").split(",") };
 /** The bound on the gateway's growth after the unknown-id flood (the defect it guards against grew it by about 1 GB). */
 const RSS_BOUND = 150 * 1024 * 1024;
 
