@@ -1,10 +1,10 @@
 // One client process of the connection flood (connflood.js starts several, each from its own loopback source
 // address, since one address reaches a port only from ~28k ephemeral ports and one process may hold only so many
 // files). Opens raw hub WebSockets (token forged with the test signing key, handshake done) up to `count`, keeps them
-// open, and writes what happened to `statusFile` every second until it is killed.
+// open (pinging every 10 s), and writes what happened to `statusFile` every second until it is killed.
 import { createHmac } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { RawHub } from "./rawhub.js";
+import { RawHub, RS } from "./rawhub.js";
 
 const job = JSON.parse(process.env.CHAOS_CONNFLOOD);
 const key = Buffer.from(job.signingKey, "base64");
@@ -21,6 +21,8 @@ const hubs = [];
 const note = (map, key) => { map[key] = (map[key] ?? 0) + 1; };
 const write = () => { try { writeFileSync(job.statusFile, JSON.stringify(status)); } catch { /* parent gone */ } };
 setInterval(write, 1000);
+// Each held connection pings as a real client does (every 15 s; the server drops a client silent for 30 s).
+setInterval(() => { for (const hub of hubs) if (hub.isOpen) { try { hub.sendText(`{"type":6}${RS}`); } catch { /* closing */ } } }, 10_000);
 
 async function one(i) {
   status.attempted++;

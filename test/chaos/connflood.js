@@ -25,7 +25,7 @@ async function freshClientSends(base) {
     await Promise.race([client.invoke("Send", { conversationId: conv, clientMsgId: newClientMsgId(), kind: "text", text: "still here?" }), sleep(30_000).then(() => { throw new Error("Send: no ack in 30 s"); })]);
     return "sent";
   } catch (error) {
-    return `failed: ${String(error?.message ?? error).slice(0, 100)}`;
+    return `failed: ${String(error?.message ?? error).slice(0, 100)}${error?.cause?.code ? ` (${error.cause.code})` : ""}`;
   } finally {
     await client?.stop();
   }
@@ -37,6 +37,7 @@ export async function runConnectionFlood(ctx, { target, workers = 4, parallel = 
   const dir = mkdtempSync(path.join(tmpdir(), "im-chaos-connflood-"));
   removeAtExit(dir);
   const rssBefore = gatewayRss(gateway);
+  const fileLimit = openFileLimit(pid);
   const addresses = Array.from({ length: workers }, (_, i) => `127.0.0.${i + 2}`);
   const perWorker = Math.ceil(target / workers);
   const started = Date.now();
@@ -47,25 +48,28 @@ export async function runConnectionFlood(ctx, { target, workers = 4, parallel = 
     procs.push({ statusFile, node: await startProcess({ name: `connflood-${i}`, file: process.execPath, args: [path.join(here, "connflood-worker.js")], cwd: here, env: { CHAOS_CONNFLOOD: JSON.stringify(job) } }) });
   }
   const read = () => procs.map((p) => { try { return existsSync(p.statusFile) ? JSON.parse(readFileSync(p.statusFile, "utf8")) : null; } catch { return null; } });
-  let peakOpen = 0, peakFds = 0, rssPeak = rssBefore ?? 0, aliveDuring = true, freshDuring = "not tried";
-  let freshStarted = false;
+  let peakOpen = 0, peakFds = 0, rssPeak = rssBefore ?? 0, aliveDuring = true, freshDuring = "not tried (the gateway died first)";
+  let fresh = null;
+  let lastAlive = []; // the workers' figures at the last look while the gateway was still up (its death closes everything)
   for (;;) {
     await sleep(1000);
     const states = read();
+    if (!gateway.exited) lastAlive = states;
     const open = states.reduce((s, x) => s + (x?.open ?? 0), 0);
+    const fds = openFiles(pid) ?? 0;
     peakOpen = Math.max(peakOpen, open);
-    peakFds = Math.max(peakFds, openFiles(pid) ?? 0);
+    peakFds = Math.max(peakFds, fds);
     rssPeak = Math.max(rssPeak, gatewayRss(gateway) ?? 0);
     if (gateway.exited) aliveDuring = false;
     const attempted = states.reduce((s, x) => s + (x?.attempted ?? 0), 0);
-    // A fresh client once the flood is past the limit (or done).
-    if (!freshStarted && (attempted >= target * 0.9 || states.every((x) => x?.done))) {
-      freshStarted = true;
-      freshDuring = await freshClientSends(gateway.url);
+    // A fresh client once the gateway is near its limit, the flood nearly sent or done (without stopping the watch).
+    if (!fresh && (attempted >= target * 0.9 || (fileLimit && fds >= fileLimit - 200) || states.every((x) => x?.done))) {
+      fresh = freshClientSends(gateway.url).then((answer) => { freshDuring = answer; });
     }
-    if ((freshStarted && states.every((x) => x?.done)) || Date.now() - started > capMs || gateway.exited) break;
+    if ((fresh && states.every((x) => x?.done)) || Date.now() - started > capMs || gateway.exited) break;
   }
-  const states = read();
+  await fresh;
+  const states = gateway.exited ? lastAlive : read();
   const refusals = {};
   const closes = {};
   for (const s of states) {
@@ -79,7 +83,9 @@ export async function runConnectionFlood(ctx, { target, workers = 4, parallel = 
   const aliveAfter = await isAlive(gateway) && !gateway.exited;
   const freshAfter = aliveAfter ? await freshClientSends(gateway.url) : "gateway dead";
   return {
-    target, attempted, peakOpen, refusals, peakFds, fileLimit: openFileLimit(pid), rssBefore, rssPeak, aliveDuring, aliveAfter,
+    target, attempted, peakOpen, refusals, peakFds, fileLimit, rssBefore, rssPeak, aliveDuring, aliveAfter,
     freshDuring, freshAfter, workers, addresses, ms: Date.now() - started, fdsAfter: openFiles(pid),
+    // How a dead gateway ended: the last line it wrote (e.g. the runtime's "Out of memory." when no file is left).
+    lastWords: gateway.exited ? gateway.output().trim().split("\n").pop().slice(0, 200) : null,
   };
 }

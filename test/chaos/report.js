@@ -79,7 +79,7 @@ export function render(report) {
       ["refused (by answer)", answersText(c.refusals) || "0"],
       ["gateway open files at the peak", c.peakFds ?? "?"],
       ["gateway RSS before → peak", `${mb(c.rssBefore)} → ${mb(c.rssPeak)}`],
-      ["gateway alive during / after", `${c.aliveDuring ? "yes" : "NO"} / ${c.aliveAfter ? "yes" : "NO"}`],
+      ["gateway alive during / after", `${c.aliveDuring ? "yes" : "NO"} / ${c.aliveAfter ? "yes" : "NO"}${c.lastWords ? ` (its last line: ${c.lastWords})` : ""}`],
       ["fresh client during the flood", c.freshDuring],
       ["fresh client after the flood", c.freshAfter],
       ["took", `${(c.ms / 1000).toFixed(0)} s`],
