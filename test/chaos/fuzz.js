@@ -226,10 +226,11 @@ export async function runFuzz(ctx, { frames, workers = 6, deadlineMs = 5000 }) {
 
   async function connect() {
     for (let attempt = 0; ; attempt++) {
+      if (ctx.gateway().exited) await ctx.restartGateway(); // another worker's frame crashed it
       try {
         return await new RawHub(ctx.gateway().url, ctx.token).open();
       } catch (error) {
-        if (attempt >= 20) throw new Error(`fuzz: cannot connect: ${error.message}`);
+        if (attempt >= 60) throw new Error(`fuzz: cannot connect: ${error.message}`);
         await sleep(250);
       }
     }
@@ -257,6 +258,7 @@ export async function runFuzz(ctx, { frames, workers = 6, deadlineMs = 5000 }) {
       const item = queue.shift();
       const counts = row(item.category);
       counts.frames++;
+      if (hub && !hub.isOpen) { hub.close(); hub = null; } // closed late by the server: not this frame's doing
       hub ??= await connect();
       if (item.binary) hub.sendBinary(item.data); else hub.sendText(item.data);
       let probeId;
@@ -309,5 +311,5 @@ export async function runFuzz(ctx, { frames, workers = 6, deadlineMs = 5000 }) {
   await Promise.all(Array.from({ length: workers }, () => worker()));
   const total = { frames: 0, ...Object.fromEntries(OUTCOMES.map((o) => [o, 0])) };
   for (const counts of Object.values(byCategory)) for (const key of Object.keys(total)) total[key] += counts[key];
-  return { byCategory, total, crashedRestarts, ms: Date.now() - started, workers, deadlineMs };
+  return { byCategory, total, crashedRestarts, gatewayDeaths: ctx.deaths?.() ?? crashedRestarts, ms: Date.now() - started, workers, deadlineMs };
 }

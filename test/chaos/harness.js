@@ -46,7 +46,7 @@ const FORMS = {
     floods: { historyCalls: 3000, typingMembers: 50, typingCalls: 1000, sendMs: 10_000, guestRequests: 2000, loginRequests: 300 },
     churn: { rounds: 20, connections: 200 },
     connectionFlood: { target: 24_000, workers: 4 },
-    faults: { kills: ["gw", "silo", "pg", "gw", "silo", "pg", "gw", "silo"], users: 12 },
+    faults: { kills: ["gw", "silo", "pg", "gw", "silo", "pg", "gw", "silo", "pg"], users: 12 },
   },
 };
 const FORM = LONG ? "long" : "short";
@@ -87,7 +87,7 @@ describe(`abuse (embedded gateway, ${FORM} form, seed ${SEED})`, { timeout: LONG
   let gateway;
   let restarting = null;
   let crashes = 0;
-  const ctx = { gateway: () => gateway };
+  const ctx = { gateway: () => gateway, deaths: () => crashes };
   ctx.restartGateway = () => {
     restarting ??= (async () => {
       crashes++;
@@ -123,7 +123,7 @@ describe(`abuse (embedded gateway, ${FORM} form, seed ${SEED})`, { timeout: LONG
   const tokens = once("tokens", async () => (report.tokens = await runTokens(ctx)));
   const access = once("access", async () => (report.access = await runAccess(ctx)));
   const unknownIds = once("unknown-id flood", async () => {
-    const row = await unknownIdFlood(ctx, { ids: SIZE.unknownIds, lanes: SIZE.unknownIdLanes, maxMs: LONG ? 600_000 : 40_000 });
+    const row = await unknownIdFlood(ctx, { ids: SIZE.unknownIds, lanes: SIZE.unknownIdLanes, maxMs: LONG ? 600_000 : 90_000 });
     (report.floods ??= []).push(row);
     return row;
   });

@@ -36,6 +36,7 @@ export function render(report) {
     const reasons = {};
     for (const c of Object.values(f.byCategory)) for (const [why, n] of Object.entries(c.closeReasons ?? {})) reasons[why] = (reasons[why] ?? 0) + n;
     if (Object.keys(reasons).length) out.push(`  closed by: ${answersText(reasons)}`);
+    if (f.gatewayDeaths) out.push(`  the gateway died ${f.gatewayDeaths} time(s) and was restarted each time`);
   }
 
   if (report.tokens) {
