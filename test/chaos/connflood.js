@@ -69,7 +69,8 @@ export async function runConnectionFlood(ctx, { target, workers = 4, parallel = 
     if ((fresh && states.every((x) => x?.done)) || Date.now() - started > capMs || gateway.exited) break;
   }
   await fresh;
-  const states = gateway.exited ? lastAlive : read();
+  const final = read();
+  const states = gateway.exited ? lastAlive : final; // refusals and closes: not those of a gateway's death
   const refusals = {};
   const closes = {};
   for (const s of states) {
@@ -77,7 +78,7 @@ export async function runConnectionFlood(ctx, { target, workers = 4, parallel = 
     for (const [k, v] of Object.entries(s?.closedByServer ?? {})) closes[k] = (closes[k] ?? 0) + v;
   }
   for (const [k, v] of Object.entries(closes)) refusals[`closed later: ${k}`] = v;
-  const attempted = states.reduce((s, x) => s + (x?.attempted ?? 0), 0);
+  const attempted = final.reduce((s, x) => s + (x?.attempted ?? 0), 0);
   await Promise.all(procs.map((p) => p.node.kill("SIGKILL")));
   await sleep(10_000); // the gateway notices every dropped socket
   const aliveAfter = await isAlive(gateway) && !gateway.exited;

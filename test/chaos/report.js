@@ -77,7 +77,7 @@ export function render(report) {
     out.push(...table(["", "value"], [
       ["connections attempted", c.attempted],
       ["held open at the peak", c.peakOpen],
-      ["refused (by answer)", answersText(c.refusals) || "0"],
+      [c.aliveDuring ? "refused (by answer)" : "refused (by answer) before the gateway died", answersText(c.refusals) || "0"],
       ["gateway open files at the peak", c.peakFds ?? "?"],
       ["gateway RSS before → peak", `${mb(c.rssBefore)} → ${mb(c.rssPeak)}`],
       ["gateway alive during / after", `${c.aliveDuring ? "yes" : "NO"} / ${c.aliveAfter ? "yes" : "NO"}${c.lastWords ? ` (its last line: ${c.lastWords})` : ""}`],
