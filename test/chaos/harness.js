@@ -30,7 +30,7 @@ const SEED = Number(option("seed") ?? Date.now() % 1_000_000);
 const ONLY = option("only")?.split(",");
 const runs = (group) => !ONLY || ONLY.includes(group);
 
-/** What each form does. The short form is part of ./test.sh (about 3 minutes on 2 cores). */
+/** What each form does. The short form is part of ./test.sh (1.5–3 minutes on 2 cores, as busy as the machine is). */
 const FORMS = {
   short: {
     fuzzPerCategory: 8, fuzzWorkers: 8,
