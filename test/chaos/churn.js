@@ -6,7 +6,7 @@ import { ChatClient, makeUsers, signalR } from "../e2e/lib/chat.js";
 import { gatewayFds, gatewayRss, sleep } from "./common.js";
 import { RawHub } from "./rawhub.js";
 
-export async function runChurn(ctx, { rounds, connections, users = 20, settleMs = 5000 }) {
+export async function runChurn(ctx, { rounds, connections, users = Math.max(20, Math.ceil(connections / 5)), settleMs = 5000 }) {
   const people = await makeUsers(ctx.gateway().url, users, "churn");
   const rssBefore = gatewayRss(ctx.gateway());
   const fdsBefore = gatewayFds(ctx.gateway());

@@ -214,21 +214,22 @@ const excerpt = (data) => (Buffer.isBuffer(data) ? `<${data.length} bytes> ${dat
 
 /**
  * Sends every frame, each followed by the probe, over `workers` parallel connections; answers per category the
- * counts of every outcome plus internal and uncoded, and a few samples of the bad ones. ctx.gateway() answers the
- * current gateway; ctx.restartGateway() brings a crashed one back (same port and data).
+ * counts of every outcome and a few samples of the bad ones. ctx.tokens: one user per worker (the worker's connection);
+ * ctx.probeToken: the user of the fresh-connection probe; ctx.gateway() answers the current gateway;
+ * ctx.restartGateway() brings a crashed one back (same port and data).
  */
-export async function runFuzz(ctx, { frames, workers = 6, deadlineMs = 5000 }) {
+export async function runFuzz(ctx, { frames, workers = 6, deadlineMs = 5000, minIterationMs = 45 }) {
   const byCategory = {};
   const row = (category) => (byCategory[category] ??= { frames: 0, ...Object.fromEntries(OUTCOMES.map((o) => [o, 0])), closeReasons: {}, samples: [] });
   const queue = [...frames];
   let crashedRestarts = 0;
   const started = Date.now();
 
-  async function connect() {
+  async function connect(token) {
     for (let attempt = 0; ; attempt++) {
       if (ctx.gateway().exited) await ctx.restartGateway(); // another worker's frame crashed it
       try {
-        return await new RawHub(ctx.gateway().url, ctx.token).open();
+        return await new RawHub(ctx.gateway().url, token).open();
       } catch (error) {
         if (attempt >= 60) throw new Error(`fuzz: cannot connect: ${error.message}`);
         await sleep(250);
@@ -241,7 +242,7 @@ export async function runFuzz(ctx, { frames, workers = 6, deadlineMs = 5000 }) {
     const started = Date.now();
     let hub;
     try {
-      hub = await Promise.race([connect(), sleep(ms).then(() => null)]);
+      hub = await Promise.race([connect(ctx.probeToken), sleep(ms).then(() => null)]);
       if (!hub) return null;
       const answer = await hub.waitCompletion(hub.invokeRaw("ListContacts", []), Math.max(1, ms - (Date.now() - started)));
       return answer && answer !== "timeout" ? Date.now() - started : null;
@@ -252,14 +253,17 @@ export async function runFuzz(ctx, { frames, workers = 6, deadlineMs = 5000 }) {
     }
   }
 
-  async function worker() {
+  // Each worker is its own user (a user may hold only so many connections) and sends at most one frame and one probe
+  // per minIterationMs, below a per-connection call limit, so that frames reach the code they aim at.
+  async function worker(token) {
     let hub = null;
     while (queue.length) {
+      const iterationStarted = Date.now();
       const item = queue.shift();
       const counts = row(item.category);
       counts.frames++;
       if (hub && !hub.isOpen) { hub.close(); hub = null; } // closed late by the server: not this frame's doing
-      hub ??= await connect();
+      hub ??= await connect(token);
       if (item.binary) hub.sendBinary(item.data); else hub.sendText(item.data);
       let probeId;
       try { probeId = hub.invokeRaw("ListContacts", [], { id: `p${item.id ?? ""}${Math.random().toString(36).slice(2, 8)}` }); } catch { probeId = null; }
@@ -300,6 +304,8 @@ export async function runFuzz(ctx, { frames, workers = 6, deadlineMs = 5000 }) {
       }
       counts[outcome]++;
       if (outcome === "stuck" || outcome === "crashed") keep(counts, outcome, item, outcome);
+      if (outcome === "coded" && /^rate_limited:/.test(String(answer?.error))) counts.rateLimited = (counts.rateLimited ?? 0) + 1;
+      await sleep(minIterationMs - (Date.now() - iterationStarted));
     }
     hub?.close();
   }
@@ -308,8 +314,9 @@ export async function runFuzz(ctx, { frames, workers = 6, deadlineMs = 5000 }) {
     if (counts.samples.filter((s) => s.kind === kind).length < 3) counts.samples.push({ kind, frame: excerpt(item.data), answer: String(answer).slice(0, 160) });
   }
 
-  await Promise.all(Array.from({ length: workers }, () => worker()));
+  await Promise.all(Array.from({ length: workers }, (_, i) => worker(ctx.tokens[i % ctx.tokens.length])));
   const total = { frames: 0, ...Object.fromEntries(OUTCOMES.map((o) => [o, 0])) };
   for (const counts of Object.values(byCategory)) for (const key of Object.keys(total)) total[key] += counts[key];
+  total.rateLimited = Object.values(byCategory).reduce((sum, c) => sum + (c.rateLimited ?? 0), 0);
   return { byCategory, total, crashedRestarts, gatewayDeaths: ctx.deaths?.() ?? crashedRestarts, ms: Date.now() - started, workers, deadlineMs };
 }

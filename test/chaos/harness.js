@@ -100,10 +100,13 @@ describe(`abuse (embedded gateway, ${FORM} form, seed ${SEED})`, { timeout: LONG
   before(async () => {
     gateway = await startGateway({ name: "chaos-gateway", config });
     removeAtExit(gateway.dataDir);
-    const [me, peer] = await makeUsers(gateway.url, 2, "fz");
-    Object.assign(ctx, { token: me.token, userId: me.userId });
-    const client = await ChatClient.connect(gateway.url, me.token, signalR.HttpTransportType.WebSockets, { name: "setup" });
-    ctx.conversationId = (await client.invoke("OpenDirect", peer.userId)).conversationId;
+    // The fuzz's users: one per connection, plus one for fresh-connection probes and one to own their group (the
+    // conversation the frames name, so a frame from a member reaches past the membership check).
+    const users = await makeUsers(gateway.url, SIZE.fuzzWorkers + 2, "fz");
+    const [owner, probe, ...workers] = users;
+    Object.assign(ctx, { token: owner.token, userId: owner.userId, probeToken: probe.token, tokens: workers.map((u) => u.token) });
+    const client = await ChatClient.connect(gateway.url, owner.token, signalR.HttpTransportType.WebSockets, { name: "setup" });
+    ctx.conversationId = (await client.invoke("CreateGroup", { title: "fuzz", memberIds: workers.map((u) => u.userId) })).conversationId;
     await client.stop();
     ctx.prober = await Prober.start(gateway.url);
     say(`embedded gateway ${gateway.url} (pid ${gateway.pid}, log ${gateway.logPath})`);

@@ -35,7 +35,11 @@ export function render(report) {
     }
     const reasons = {};
     for (const c of Object.values(f.byCategory)) for (const [why, n] of Object.entries(c.closeReasons ?? {})) reasons[why] = (reasons[why] ?? 0) + n;
-    if (Object.keys(reasons).length) out.push(`  closed by: ${answersText(reasons)}`);
+    if (Object.keys(reasons).length) {
+      out.push("  closed by:");
+      for (const [why, n] of Object.entries(reasons).sort((a, b) => b[1] - a[1])) out.push(`    ${String(n).padStart(6)}  ${why.slice(0, 140)}`);
+    }
+    if (f.total.rateLimited) out.push(`  of the coded answers, ${f.total.rateLimited} were rate_limited (the per-connection call limit)`);
     if (f.gatewayDeaths) out.push(`  the gateway died ${f.gatewayDeaths} time(s) and was restarted each time`);
   }
 
