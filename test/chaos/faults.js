@@ -50,13 +50,28 @@ async function strike(ctx, kind, n) {
 async function oneFault(ctx, kind, index, users, last) {
   const counts = ctx.counts;
   counts[kind] = (counts[kind] ?? 0) + 1;
-  const setup = await setUpConversations(ctx, { prefix: `c${index}${kind}`, users, ...conversationsFor(users) });
+  // The users of this fault sign in and connect; a refusal there (say, a gateway still failing after the previous
+  // fault) is retried for up to 30 s and reported, so one fault's aftermath does not hide the next fault's figures.
+  const setupErrors = [];
+  let setup;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      setup = await setUpConversations(ctx, { prefix: `c${index}${kind}${attempt || ""}`, users, ...conversationsFor(users) });
+      break;
+    } catch (error) {
+      setupErrors.push(String(error?.message ?? error).slice(0, 120));
+      await Promise.all(ctx.clients.splice(0).map((client) => client.stop()));
+      if (attempt >= 10) throw new Error(`setting up the users of fault ${index + 1} (${kind}) failed ${setupErrors.length} times: ${setupErrors.slice(-3).join(" | ")}`);
+      await sleep(3000);
+    }
+  }
+  const setupNote = setupErrors.length ? `setup before the fault failed ${setupErrors.length} time(s) first: ${[...new Set(setupErrors)].slice(0, 2).join(" | ")}` : null;
   const traffic = new Traffic({ conversations: setup.conversations, clientOf: setup.clientOf, hardDeadlineMs: 180_000 });
   traffic.start();
   await sleep(3000);
   const fault = await strike(ctx, kind, counts[kind] - 1);
   ctx.say(`${fault.name} after ${traffic.acked().length} acks`);
-  const extra = [];
+  const extra = setupNote ? [setupNote] : [];
   if (fault.restarted) {
     const { stopMs, downMs } = await fault.restarted;
     extra.push(`stopped in ${stopMs} ms, down ${downMs} ms`);
@@ -85,7 +100,7 @@ async function oneFault(ctx, kind, index, users, last) {
   return {
     name: fault.name, sent: c.sent, acked: c.acknowledged, lost: v.lostInLog.length + c.lost, storedTwice: c.duplicated,
     seqGaps: v.gaps.length, unreadWrong: c.unreadWrong, unreadChecked: c.unreadChecked, retried: c.retried, longestGapMs,
-    errors: c.errorsByCode, note: extra.join("; "),
+    errors: c.errorsByCode, readErrors: c.readErrorsByCode, note: extra.join("; "),
     details: { lost: lostList.slice(0, 3).join(" | "), storedTwice: v.duplicated.slice(0, 3).join(" | "), seqGaps: v.gaps.slice(0, 3).join(" | "), unreadWrong: v.unread.slice(0, 3).join(" | ") },
   };
 }

@@ -93,8 +93,8 @@ export function render(report) {
 
   if (report.faults?.length) {
     h("faults under steady traffic (cluster: 2 silos, 2 gateways, PostgreSQL, nginx; Sends retried by clientMsgId)");
-    out.push(...table(["fault", "sent", "acked", "lost", "stored twice", "seq gaps", "unread wrong", "retried", "longest ack gap ms", "errors"],
-      report.faults.map((r) => [r.name, r.sent, r.acked, r.lost, r.storedTwice, r.seqGaps, `${r.unreadWrong}/${r.unreadChecked}`, r.retried, r.longestGapMs, answersText(r.errors)])));
+    out.push(...table(["fault", "sent", "acked", "lost", "stored twice", "seq gaps", "unread wrong", "retried", "longest ack gap ms", "Send errors", "MarkRead errors"],
+      report.faults.map((r) => [r.name, r.sent, r.acked, r.lost, r.storedTwice, r.seqGaps, `${r.unreadWrong}/${r.unreadChecked}`, r.retried, r.longestGapMs, answersText(r.errors), answersText(r.readErrors)])));
     for (const r of report.faults) if (r.note) out.push(`  ${r.name}: ${r.note}`);
   }
 
