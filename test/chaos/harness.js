@@ -92,13 +92,13 @@ describe(`abuse (embedded gateway, ${FORM} form, seed ${SEED})`, { timeout: LONG
     restarting ??= (async () => {
       crashes++;
       say(`gateway died (${JSON.stringify(gateway.exited)}); restarting it on port ${gateway.port}`);
-      gateway = await startGateway({ name: "chaos-gateway", port: gateway.port, dataDir: gateway.dataDir, config });
+      gateway = await startGateway({ name: "chaos-gateway", port: gateway.port, dataDir: gateway.dataDir, config, shippedSignInBudgets: true });
     })().finally(() => { restarting = null; });
     return restarting;
   };
 
   before(async () => {
-    gateway = await startGateway({ name: "chaos-gateway", config });
+    gateway = await startGateway({ name: "chaos-gateway", config, shippedSignInBudgets: true });
     removeAtExit(gateway.dataDir);
     // The fuzz's users: one per connection, plus one for fresh-connection probes and one to own their group (the
     // conversation the frames name, so a frame from a member reaches past the membership check).
