@@ -163,7 +163,7 @@ export async function sendFlood(ctx, { ms, lanes = 16 }) {
     row.retryHints = hints.length ? latencyStats(hints) : null;
     row.withoutHint = withoutHint;
     row.note = `${acked} acked (${row.ackedPerSecond.toFixed(1)}/s), ${answers.rate_limited ?? 0} rate_limited` +
-      (hints.length ? `, "retry after N ms" N ${Math.min(...hints)}–${Math.max(...hints)}` : "") + (withoutHint ? `, ${withoutHint} without the hint` : "");
+      (hints.length ? `, "retry after N ms" N ${hints.reduce((a, b) => Math.min(a, b))}–${hints.reduce((a, b) => Math.max(a, b))}` : "") + (withoutHint ? `, ${withoutHint} without the hint` : "");
     return row;
   } finally {
     await Promise.all(clients.map((c) => c.stop()));
