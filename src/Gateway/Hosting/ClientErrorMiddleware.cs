@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Im.Orleans.Grains;
 
 namespace Im.Orleans.Gateway.Hosting;
 
@@ -21,6 +22,11 @@ public sealed class ClientErrorMiddleware(RequestDelegate next, ILogger<ClientEr
             var message = status == StatusCodes.Status413PayloadTooLarge ? "request body too large" : Describe(e);
             await WriteAsync(context, status, ErrorResponse.Invalid(message));
         }
+        catch (ChatException e) when (!context.Response.HasStarted)
+        {
+            // A grain's refusal keeps its code; "unavailable" (the database restarting, a silo failing over) is worth a retry.
+            await WriteAsync(context, StatusFor(e.Code), new ErrorResponse($"{e.Code}: {e.Message}"), retryAfter: e.Code == ErrorCodes.Unavailable ? "1" : null);
+        }
         catch (Exception e) when (e is JsonException or InvalidDataException && !context.Response.HasStarted)
         {
             await WriteAsync(context, StatusCodes.Status400BadRequest, ErrorResponse.Invalid("malformed request body"));
@@ -36,10 +42,21 @@ public sealed class ClientErrorMiddleware(RequestDelegate next, ILogger<ClientEr
     private static string Describe(BadHttpRequestException e) =>
         e.InnerException is JsonException ? "malformed JSON body" : e.Message.Length > 200 ? e.Message[..200] : e.Message;
 
-    private static Task WriteAsync(HttpContext context, int status, ErrorResponse error)
+    private static int StatusFor(string code) => code switch
+    {
+        ErrorCodes.Invalid => StatusCodes.Status400BadRequest,
+        ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.Conflict => StatusCodes.Status409Conflict,
+        ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
+        _ => StatusCodes.Status503ServiceUnavailable,
+    };
+
+    private static Task WriteAsync(HttpContext context, int status, ErrorResponse error, string? retryAfter = null)
     {
         context.Response.Clear();
         context.Response.StatusCode = status;
+        if (retryAfter is not null) context.Response.Headers.RetryAfter = retryAfter;
         return context.Response.WriteAsJsonAsync(error);
     }
 }

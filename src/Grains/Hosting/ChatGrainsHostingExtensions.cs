@@ -31,6 +31,7 @@ public static class ChatGrainsHostingExtensions
         services.AddOptions<GatewayLivenessOptions>().Bind(configuration.GetSection(GatewayLivenessOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GatewayConnectionIndex>();
+        silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
         services.TryAddSingleton<GatewayLossWatcher>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<GatewayLossWatcher>());
         silo.AddStartupTask((sp, cancellationToken) => sp.GetRequiredService<IMessageStore>().InitializeAsync(cancellationToken));

@@ -1,4 +1,5 @@
 using Im.Orleans.Grains.Storage;
+using Npgsql;
 
 namespace Im.Orleans.Grains.People;
 
@@ -17,6 +18,24 @@ internal sealed class PostgresUserDirectory(string connectionString, PostgresDat
     public Task InitializeAsync(CancellationToken cancellationToken) => EnsureSchemaAsync(cancellationToken);
 
     public async Task RecordAsync(UserProfile profile, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await UpsertAsync(profile, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException e) when (!cancellationToken.IsCancellationRequested && IsLostConnection(e))
+        {
+            // After a database restart the first command on each pooled connection fails (57P01); the pool has
+            // dropped that connection, and the upsert is idempotent, so once more on a fresh one.
+            await UpsertAsync(profile, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // A socket error, or the server ending the session (class 08 connection exceptions, 57P01-57P03 shutdowns).
+    private static bool IsLostConnection(NpgsqlException e) =>
+        e is not PostgresException postgres || postgres.SqlState.StartsWith("08", StringComparison.Ordinal) || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal);
+
+    private async Task UpsertAsync(UserProfile profile, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var command = DataSource.CreateCommand("""

@@ -4,7 +4,7 @@ namespace Im.Orleans.Grains.Tests;
 
 /// <summary>
 /// The silo's default grain storage in tests: Orleans' memory storage behind a decorator that counts the grains'
-/// writes and lets a test read or replace a grain's stored state behind its back.
+/// writes, lets a test read or replace a grain's stored state behind its back, and can play a database that is down.
 /// </summary>
 internal sealed class TestGrainStorage(IGrainStorage inner) : IGrainStorage
 {
@@ -12,6 +12,9 @@ internal sealed class TestGrainStorage(IGrainStorage inner) : IGrainStorage
 
     /// <summary>How many state writes grains made (reads and the test's own writes are not counted).</summary>
     public int Writes => Volatile.Read(ref _writes);
+
+    /// <summary>While true, grains' writes fail as a driver's do when the database is restarting.</summary>
+    public bool IsDown { get; set; }
 
     /// <summary>The stored state of a grain, or null when it never wrote any.</summary>
     public async Task<T?> ReadAsync<T>(string stateName, GrainId grainId) where T : class, new()
@@ -45,6 +48,7 @@ internal sealed class TestGrainStorage(IGrainStorage inner) : IGrainStorage
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _writes);
+        if (IsDown) throw new DatabaseDownException();
         await inner.WriteStateAsync(stateName, grainId, grainState, cancellationToken);
     }
 
@@ -54,3 +58,6 @@ internal sealed class TestGrainStorage(IGrainStorage inner) : IGrainStorage
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken) =>
         inner.ClearStateAsync(stateName, grainId, grainState, cancellationToken);
 }
+
+/// <summary>What a database driver throws when the server went away (a <see cref="System.Data.Common.DbException"/>, unknown to Orleans' serializer).</summary>
+internal sealed class DatabaseDownException() : System.Data.Common.DbException("terminating connection due to administrator command");
