@@ -230,4 +230,10 @@ describe(`faults under steady traffic (cluster, ${FORM} form)`, { timeout: LONG 
     const rows = await faults();
     assert.equal(sum(rows, "unreadWrong"), 0, where(rows, "unreadWrong"));
   });
+  it("faults: a call the fault interrupted answers a code to retry on, never internal", async () => {
+    const rows = await faults();
+    const internal = rows.flatMap((r) => [["Send", r.errors], ["MarkRead", r.readErrors]]
+      .filter(([, counts]) => counts?.internal).map(([call, counts]) => `${r.name}: ${call} internal×${counts.internal}`));
+    assert.deepEqual(internal, []);
+  });
 });
