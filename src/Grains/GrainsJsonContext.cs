@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Im.Orleans.Grains.Conversations;
+using Im.Orleans.Grains.Desks;
 using Im.Orleans.Grains.Gateways;
 using Im.Orleans.Grains.Users;
 
@@ -10,6 +11,8 @@ namespace Im.Orleans.Grains;
 [JsonSerializable(typeof(ConversationState))]
 [JsonSerializable(typeof(UserState))]
 [JsonSerializable(typeof(GatewayRegistryState))]
+[JsonSerializable(typeof(DeskState))]
+[JsonSerializable(typeof(AgentState))]
 internal sealed partial class GrainsJsonContext : JsonSerializerContext
 {
 }

@@ -16,8 +16,8 @@ public static class ChatGrainsHostingExtensions
 {
     /// <summary>
     /// Registers the message store (PostgreSQL when Chat:MessageStore:PostgresConnectionString is set, else SQLite
-    /// under Chat:MessageStore:DataDirectory) and binds Chat:Conversations, Chat:Users, Chat:MessageStore and
-    /// Chat:Gateways. <paramref name="configuration"/> is the configuration root holding the "Chat" section; it
+    /// under Chat:MessageStore:DataDirectory) and binds Chat:Conversations, Chat:Users, Chat:MessageStore,
+    /// Chat:Gateways and Chat:Desks. <paramref name="configuration"/> is the configuration root holding the "Chat" section; it
     /// defaults to the silo's configuration.
     /// </summary>
     public static ISiloBuilder AddChatGrains(this ISiloBuilder silo, IConfiguration? configuration = null)
@@ -29,6 +29,7 @@ public static class ChatGrainsHostingExtensions
         services.AddOptions<UserOptions>().Bind(configuration.GetSection(UserOptions.Section));
         services.AddOptions<MessageStoreOptions>().Bind(configuration.GetSection(MessageStoreOptions.Section));
         services.AddOptions<GatewayLivenessOptions>().Bind(configuration.GetSection(GatewayLivenessOptions.Section));
+        services.AddOptions<DeskOptions>().Bind(configuration.GetSection(DeskOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GatewayConnectionIndex>();
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();

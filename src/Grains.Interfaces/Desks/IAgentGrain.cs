@@ -1,0 +1,33 @@
+using Orleans.Concurrency;
+
+namespace Im.Orleans.Grains;
+
+/// <summary>
+/// One customer-service agent (key: user id): status, capacity and the chats assigned. It is the authority on its
+/// own capacity: desks offer it chats and it alone decides whether it takes one, so it can never go over capacity.
+/// </summary>
+[Alias("im.IAgentGrain")]
+public interface IAgentGrain : IGrainWithStringKey
+{
+    /// <summary>Online, away, busy or offline; going online tells the agent's desks it takes chats.</summary>
+    [Alias("SetStatus")] Task<AgentLoad> SetStatus(string status);
+
+    /// <summary>The agent's own capacity; null falls back to the capacity its desks set.</summary>
+    [Alias("SetCapacity")] Task<AgentLoad> SetCapacity(int? capacity);
+
+    [ReadOnly] [Alias("GetLoad")] Task<AgentLoad> GetLoad();
+
+    /// <summary>The agent finished (resolved or handed on) a chat; the slot is free and the desk that assigned it drains.</summary>
+    [Alias("Finish")] Task<AgentLoad> Finish(string conversationId);
+
+    /// <summary>Called by a desk that lists this agent; <paramref name="defaultCapacity"/> applies while the agent set none.</summary>
+    [Alias("JoinDesk")] Task<AgentLoad> JoinDesk(string deskId, int defaultCapacity);
+
+    [Alias("LeaveDesk")] Task LeaveDesk(string deskId);
+
+    /// <summary>
+    /// A desk offers a chat. Accepted only while online with a free slot, or when the agent already holds this very
+    /// chat (a desk retrying an offer whose answer it lost), so retries never take a second slot.
+    /// </summary>
+    [Alias("Offer")] Task<OfferReply> Offer(string deskId, string conversationId);
+}

@@ -1,0 +1,34 @@
+using Orleans.Concurrency;
+
+namespace Im.Orleans.Grains;
+
+/// <summary>
+/// One customer-service desk (key: desk id): its settings, the persisted FIFO queue of waiting service
+/// conversations, and the assignment of their heads to the desk's online agents.
+/// </summary>
+[Alias("im.IDeskGrain")]
+public interface IDeskGrain : IGrainWithStringKey
+{
+    /// <summary>Creates or changes the desk; agents added are told they belong to it, agents removed that they no longer do.</summary>
+    [Alias("Configure")] Task<DeskView> Configure(DeskSettings settings);
+
+    [ReadOnly] [Alias("GetView")] Task<DeskView> GetView();
+
+    /// <summary>
+    /// Queues a visitor's service conversation at the tail (idempotent: a conversation already queued or served keeps
+    /// its place or agent) and assigns at once if an agent is free.
+    /// </summary>
+    [Alias("Enqueue")] Task<QueueTicket> Enqueue(string conversationId, string visitorId);
+
+    /// <summary>Where a conversation stands: its position and ETA while waiting, its agent once served.</summary>
+    [ReadOnly] [Alias("Position")] Task<QueueTicket> Position(string conversationId);
+
+    /// <summary>Takes a conversation out of the queue (the visitor left before being served); true when it was waiting.</summary>
+    [Alias("Withdraw")] Task<bool> Withdraw(string conversationId);
+
+    /// <summary>An agent of this desk may take chats now (came online, raised capacity, freed a slot): the queue drains.</summary>
+    [OneWay] [Alias("AgentAvailable")] Task AgentAvailable(string agentId);
+
+    /// <summary>An agent finished a chat of this desk after <paramref name="handleTime"/>; it feeds the ETA and the sticky window.</summary>
+    [OneWay] [Alias("ChatEnded")] Task ChatEnded(string agentId, string conversationId, TimeSpan handleTime);
+}

@@ -1,0 +1,129 @@
+using Im.Orleans.Grains.Options;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Im.Orleans.Grains.Desks;
+
+/// <summary>
+/// One customer-service desk: settings, the persisted FIFO queue of waiting service conversations, and their
+/// assignment to agents (see DeskGrain.Assignment.cs for the protocol).
+/// </summary>
+[GrainType("desk")]
+internal sealed partial class DeskGrain : Grain, IDeskGrain
+{
+    private readonly IPersistentState<DeskState> _state;
+    private readonly DeskOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public DeskGrain([PersistentState("desk")] IPersistentState<DeskState> state, IOptions<DeskOptions> options, TimeProvider time, ILogger<DeskGrain> logger)
+    {
+        _state = state;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    private string DeskId => this.GetPrimaryKeyString();
+
+    private DeskState State => _state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(DrainIfWaitingAsync, new GrainTimerCreationOptions(_options.RetryInterval, _options.RetryInterval));
+        // Visitors queued before a crash or a deactivation are served as soon as the desk is back, not at the next event.
+        await DrainIfWaitingAsync(cancellationToken);
+    }
+
+    public async Task<DeskView> Configure(DeskSettings settings)
+    {
+        Validate(settings);
+        var removed = State.Settings?.Agents.Except(settings.Agents, StringComparer.Ordinal).ToList() ?? [];
+        State.Settings = settings with { Agents = [.. settings.Agents.Distinct(StringComparer.Ordinal)], Supervisors = [.. settings.Supervisors.Distinct(StringComparer.Ordinal)] };
+        await _state.WriteStateAsync();
+        await Task.WhenAll(removed.Select(a => GrainFactory.GetGrain<IAgentGrain>(a).LeaveDesk(DeskId)));
+        await Task.WhenAll(State.Settings.Agents.Select(a => GrainFactory.GetGrain<IAgentGrain>(a).JoinDesk(DeskId, settings.AgentCapacity)));
+        await DrainAsync();
+        return View();
+    }
+
+    public Task<DeskView> GetView() => Task.FromResult(View());
+
+    public async Task<QueueTicket> Enqueue(string conversationId, string visitorId)
+    {
+        if (string.IsNullOrWhiteSpace(conversationId) || string.IsNullOrWhiteSpace(visitorId)) throw ChatException.Invalid("A queued chat needs a conversation and a visitor.");
+        if (State.Settings is null) throw ChatException.NotFound($"There is no desk '{DeskId}'.");
+        if (State.Assigned.ContainsKey(conversationId) || State.Queue.Exists(e => e.ConversationId == conversationId)) return Ticket(conversationId);
+        if (State.Queue.Count >= _options.MaxQueueLength) throw new ChatException(ErrorCodes.RateLimited, "The desk's queue is full; try again later.");
+        State.Queue.Add(new QueueEntry { ConversationId = conversationId, VisitorId = visitorId, EnqueuedAt = _time.GetUtcNow() });
+        await _state.WriteStateAsync();
+        await DrainAsync();
+        return Ticket(conversationId);
+    }
+
+    public Task<QueueTicket> Position(string conversationId) => Task.FromResult(Ticket(conversationId));
+
+    public async Task<bool> Withdraw(string conversationId)
+    {
+        var removed = State.Queue.RemoveAll(e => e.ConversationId == conversationId) > 0;
+        if (removed) await _state.WriteStateAsync();
+        return removed;
+    }
+
+    public Task AgentAvailable(string agentId) => DrainAsync();
+
+    public async Task ChatEnded(string agentId, string conversationId, TimeSpan handleTime)
+    {
+        if (State.Assigned.TryGetValue(conversationId, out var served) && served.AgentId == agentId)
+        {
+            State.Assigned.Remove(conversationId);
+            State.RecentHandleTicks.Add(Math.Max(0, handleTime.Ticks));
+            var extra = State.RecentHandleTicks.Count - Math.Max(1, _options.HandleTimeSamples);
+            if (extra > 0) State.RecentHandleTicks.RemoveRange(0, extra);
+            // The sticky window runs from the end of the last chat: that is when the visitor last had this agent.
+            State.LastServed[served.VisitorId] = new Served { AgentId = agentId, VisitorId = served.VisitorId, At = _time.GetUtcNow() };
+            ForgetExpiredSticky();
+            await _state.WriteStateAsync();
+        }
+        await DrainAsync();
+    }
+
+    private async Task DrainIfWaitingAsync(CancellationToken cancellationToken)
+    {
+        if (State.Queue.Count > 0) await DrainAsync();
+    }
+
+    private static void Validate(DeskSettings settings)
+    {
+        if (settings is null) throw ChatException.Invalid("A desk needs settings.");
+        if (string.IsNullOrWhiteSpace(settings.Name)) throw ChatException.Invalid("A desk needs a name.");
+        if (settings.Agents is null || settings.Supervisors is null || settings.Agents.Any(string.IsNullOrWhiteSpace) || settings.Supervisors.Any(string.IsNullOrWhiteSpace))
+        {
+            throw ChatException.Invalid("Agents and supervisors are lists of user ids.");
+        }
+        if (settings.AgentCapacity is < 1 or > 1000) throw ChatException.Invalid("Agent capacity must be between 1 and 1000 chats.");
+        if (settings.NoAnswerTimeout < TimeSpan.Zero || settings.StickyWindow < TimeSpan.Zero) throw ChatException.Invalid("Timeouts cannot be negative.");
+    }
+
+    private DeskView View() => new(
+        DeskId,
+        State.Settings ?? throw ChatException.NotFound($"There is no desk '{DeskId}'."),
+        [.. State.Queue.Select(e => new QueuedChat(e.ConversationId, e.VisitorId, e.EnqueuedAt))],
+        State.Assigned.ToDictionary(p => p.Key, p => p.Value.AgentId, StringComparer.Ordinal),
+        AverageHandleTime());
+
+    private QueueTicket Ticket(string conversationId)
+    {
+        if (State.Assigned.TryGetValue(conversationId, out var served)) return new QueueTicket(conversationId, null, null, served.AgentId);
+        var index = State.Queue.FindIndex(e => e.ConversationId == conversationId);
+        if (index < 0) return new QueueTicket(conversationId, null, null, null);
+        return new QueueTicket(conversationId, index + 1, Eta(index + 1), null);
+    }
+
+    private void ForgetExpiredSticky()
+    {
+        var window = State.Settings?.StickyWindow ?? TimeSpan.Zero;
+        var cutoff = _time.GetUtcNow() - window;
+        foreach (var visitor in State.LastServed.Where(p => p.Value.At < cutoff).Select(p => p.Key).ToList()) State.LastServed.Remove(visitor);
+    }
+}

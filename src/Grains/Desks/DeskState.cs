@@ -1,0 +1,41 @@
+namespace Im.Orleans.Grains.Desks;
+
+/// <summary>What a desk persists: settings, the queue in order, who serves what, sticky agents and recent handle times.</summary>
+internal sealed class DeskState
+{
+    /// <summary>Null until the desk is configured; an unconfigured desk refuses visitors.</summary>
+    public DeskSettings? Settings { get; set; }
+
+    public List<QueueEntry> Queue { get; set; } = [];
+
+    /// <summary>Conversation id → the agent serving it; a conversation here is never queued or assigned again.</summary>
+    public Dictionary<string, Served> Assigned { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Visitor id → the agent who last served them and when, for the sticky window.</summary>
+    public Dictionary<string, Served> LastServed { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The most recent handle times, oldest first, in ticks (bounded by DeskOptions.HandleTimeSamples).</summary>
+    public List<long> RecentHandleTicks { get; set; } = [];
+}
+
+/// <summary>A waiting conversation; <see cref="OfferedTo"/> is an agent it was offered to whose answer is not recorded yet.</summary>
+internal sealed class QueueEntry
+{
+    public string ConversationId { get; set; } = "";
+    public string VisitorId { get; set; } = "";
+    public DateTimeOffset EnqueuedAt { get; set; }
+
+    /// <summary>
+    /// Written before the offer goes out: after a crash or a failed call the desk cannot know whether the agent took
+    /// the chat, so it offers it to the same agent again first (an agent accepts a chat it holds as a no-op).
+    /// </summary>
+    public string? OfferedTo { get; set; }
+}
+
+/// <summary>An agent serving, or having served, a visitor's conversation, and since when.</summary>
+internal sealed class Served
+{
+    public string AgentId { get; set; } = "";
+    public string VisitorId { get; set; } = "";
+    public DateTimeOffset At { get; set; }
+}
