@@ -32,7 +32,15 @@ internal sealed partial class DeskGrain : Grain, IDeskGrain
     {
         this.RegisterGrainTimer(DrainIfWaitingAsync, new GrainTimerCreationOptions(_options.RetryInterval, _options.RetryInterval));
         // Visitors queued before a crash or a deactivation are served as soon as the desk is back, not at the next event.
-        await DrainIfWaitingAsync(cancellationToken);
+        try
+        {
+            await DrainIfWaitingAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The desk must still answer positions while storage is down; the retry timer drains later.
+            _logger.LogWarning(e, "Desk {Desk} could not drain its queue on activation", DeskId);
+        }
     }
 
     public async Task<DeskView> Configure(DeskSettings settings)
