@@ -23,6 +23,10 @@ namespace Im.Orleans.Grains;
 [JsonSerializable(typeof(ReadEvent))]
 [JsonSerializable(typeof(FocusEvent))]
 [JsonSerializable(typeof(RecalledEvent))]
+[JsonSerializable(typeof(QueueStatus))]
+[JsonSerializable(typeof(ServiceChat))]
+[JsonSerializable(typeof(AssignedEvent))]
+[JsonSerializable(typeof(AgentLoad))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(string[]))]
 public sealed partial class ChatJsonContext : JsonSerializerContext

@@ -16,6 +16,12 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("Leave")] Task<ConversationView> Leave(string userId);
     [Alias("SetRole")] Task<ConversationView> SetRole(string actorId, string userId, string role);
     [Alias("SetMuted")] Task<ConversationView> SetMuted(string actorId, string userId, bool muted);
+    /// <summary>Opens (creating on first use) the service conversation of a visitor with a desk; the desk calls it.</summary>
+    [Alias("OpenService")] Task<ConversationView> OpenService(string visitorId, string deskId, string title);
+    /// <summary>The desk assigned an agent: they join as a member with role agent (idempotent).</summary>
+    [Alias("JoinAgent")] Task JoinAgent(string agentId);
+    /// <summary>The agent finished the chat: they leave (idempotent).</summary>
+    [Alias("LeaveAgent")] Task LeaveAgent(string agentId);
     /// <summary>
     /// Appends a message and returns once it is durable. Interleaves with other requests so concurrent sends are
     /// coalesced into one append; a non-interleaving turn would hold the activation until its own write finished.
@@ -42,4 +48,17 @@ public static class ConversationIds
         string.CompareOrdinal(userA, userB) <= 0 ? $"d:{userA}:{userB}" : $"d:{userB}:{userA}";
 
     public static string NewGroup() => $"g:{Guid.NewGuid():N}";
+
+    /// <summary>One service conversation per visitor and desk: opening again finds the same one. Neither id holds a colon.</summary>
+    public static string Service(string deskId, string visitorId) => $"s:{deskId}:{visitorId}";
+
+    /// <summary>The desk and visitor of a service conversation id; false for any other id.</summary>
+    public static bool TryParseService(string conversationId, out string deskId, out string visitorId)
+    {
+        deskId = visitorId = "";
+        var parts = conversationId.Split(':');
+        if (parts is not ["s", { Length: > 0 } desk, { Length: > 0 } visitor]) return false;
+        (deskId, visitorId) = (desk, visitor);
+        return true;
+    }
 }

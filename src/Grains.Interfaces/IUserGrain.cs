@@ -41,6 +41,10 @@ public interface IUserGrain : IGrainWithStringKey
     [OneWay] [Alias("PushTyping")] Task PushTyping(TypingEvent typing);
     [OneWay] [Alias("PushRead")] Task PushRead(ReadEvent read);
     [OneWay] [Alias("PushRecalled")] Task PushRecalled(RecalledEvent recalled);
+    /// <summary>A desk tells a waiting visitor where their service conversation stands.</summary>
+    [OneWay] [Alias("PushQueue")] Task PushQueue(QueueStatus status);
+    /// <summary>A desk tells an agent it was given a service conversation.</summary>
+    [OneWay] [Alias("PushAssigned")] Task PushAssigned(AssignedEvent assigned);
     /// <summary>The profile, or null for an id no sign-in or host system ever gave one (no such user). Interleaves like GetProfile.</summary>
     [ReadOnly][AlwaysInterleave] [Alias("FindProfile")] Task<UserProfile?> FindProfile();
 

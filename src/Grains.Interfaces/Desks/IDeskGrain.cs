@@ -31,4 +31,13 @@ public interface IDeskGrain : IGrainWithStringKey
 
     /// <summary>An agent finished a chat of this desk after <paramref name="handleTime"/>; it feeds the ETA and the sticky window.</summary>
     [OneWay] [Alias("ChatEnded")] Task ChatEnded(string agentId, string conversationId, TimeSpan handleTime);
+
+    /// <summary>
+    /// Opens the visitor's service conversation with this desk (the same one on every call) and queues it unless it is
+    /// queued or served already.
+    /// </summary>
+    [Alias("OpenServiceChat")] Task<ServiceChat> OpenServiceChat(string visitorId);
+
+    /// <summary>The serving agent finished the chat: their slot is freed and they leave the conversation.</summary>
+    [Alias("FinishServiceChat")] Task<AgentLoad> FinishServiceChat(string agentId, string conversationId);
 }

@@ -25,10 +25,11 @@ public static class ConversationKinds
     public const string Service = "service";
 }
 
-/// <summary>Member roles in a group.</summary>
+/// <summary>Member roles: owner, admin and member in a group; member and agent (who serves the visitor) in a service conversation.</summary>
 public static class MemberRoles
 {
     public const string Owner = "owner";
     public const string Admin = "admin";
     public const string Member = "member";
+    public const string Agent = "agent";
 }

@@ -11,4 +11,6 @@ public static class ClientEventNames
     public const string Focus = "focus";
     public const string Conversation = "conversation";
     public const string Recalled = "recalled";
+    public const string Queue = "queue";
+    public const string Assigned = "assigned";
 }

@@ -23,6 +23,7 @@ internal sealed partial class DeskGrain
         var dirty = false;
         // An agent that refused is not asked again in this drain, even if its load looks free (it may not list this desk yet).
         var refused = new HashSet<string>(StringComparer.Ordinal);
+        var moved = false;
         while (State.Queue.Count > 0)
         {
             var head = State.Queue[0];
@@ -58,8 +59,11 @@ internal sealed partial class DeskGrain
             await _state.WriteStateAsync();
             dirty = false;
             _logger.LogInformation("Desk {Desk} assigned {Conversation} of {Visitor} to agent {Agent}", DeskId, head.ConversationId, head.VisitorId, agentId);
+            await ServeAsync(head.ConversationId, head.VisitorId, agentId);
+            moved = true;
         }
         if (dirty) await _state.WriteStateAsync();
+        if (moved) TellWaiting();
     }
 
     /// <summary>

@@ -74,7 +74,11 @@ internal sealed partial class DeskGrain : Grain, IDeskGrain
     public async Task<bool> Withdraw(string conversationId)
     {
         var removed = State.Queue.RemoveAll(e => e.ConversationId == conversationId) > 0;
-        if (removed) await _state.WriteStateAsync();
+        if (removed)
+        {
+            await _state.WriteStateAsync();
+            TellWaiting();
+        }
         return removed;
     }
 
