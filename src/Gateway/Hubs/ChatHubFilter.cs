@@ -32,7 +32,7 @@ public sealed class ChatHubFilter(
     /// <summary>Hub methods that change nothing, so the gateway may run them again after a transient failure.</summary>
     public static readonly IReadOnlySet<string> ReadOnlyMethods = new HashSet<string>(StringComparer.Ordinal)
     {
-        "Sync", "History", "ListConversations", "GetPresence", "ListContacts",
+        "Sync", "History", "ListConversations", "GetPresence", "ListContacts", "GetQueuePosition", "GetAgentState",
     };
 
     // 0.25 + 0.5 + 1 + 2 s: enough for membership to declare a killed silo dead (1-2 s) and its grains to come back.
