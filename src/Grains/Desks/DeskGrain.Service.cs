@@ -12,7 +12,12 @@ internal sealed partial class DeskGrain
     public async Task<ServiceChat> OpenServiceChat(string visitorId)
     {
         if (string.IsNullOrWhiteSpace(visitorId) || visitorId.Contains(':')) throw ChatException.Invalid("A service chat needs a visitor id without colons.");
-        var settings = State.Settings ?? throw ChatException.NotFound($"There is no desk '{DeskId}'.");
+        if (State.Settings is not { } settings)
+        {
+            // Visitors pick desk ids: do not keep an activation (and its retry timer) for every id nobody configured.
+            DeactivateOnIdle();
+            throw ChatException.NotFound($"There is no desk '{DeskId}'.");
+        }
         var conversationId = ConversationIds.Service(DeskId, visitorId);
         var conversation = Conversation(conversationId);
         var view = await conversation.OpenService(visitorId, DeskId, settings.Name);
