@@ -58,6 +58,7 @@ internal sealed partial class DeskGrain
             await _state.WriteStateAsync();
             dirty = false;
             _logger.LogInformation("Desk {Desk} assigned {Conversation} of {Visitor} to agent {Agent}", DeskId, head.ConversationId, head.VisitorId, agentId);
+            await AuditAsync(AuditActors.System, AuditActions.Assign, head.ConversationId, $"agent {agentId}, visitor {head.VisitorId}");
         }
         if (dirty) await _state.WriteStateAsync();
     }
