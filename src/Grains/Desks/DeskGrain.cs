@@ -111,6 +111,7 @@ internal sealed partial class DeskGrain : Grain, IDeskGrain
         }
         if (settings.AgentCapacity is < 1 or > 1000) throw ChatException.Invalid("Agent capacity must be between 1 and 1000 chats.");
         if (settings.NoAnswerTimeout < TimeSpan.Zero || settings.StickyWindow < TimeSpan.Zero) throw ChatException.Invalid("Timeouts cannot be negative.");
+        settings.Hours?.Validate();
     }
 
     private DeskView View() => new(
