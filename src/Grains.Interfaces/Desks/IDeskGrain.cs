@@ -31,4 +31,18 @@ public interface IDeskGrain : IGrainWithStringKey
 
     /// <summary>An agent finished a chat of this desk after <paramref name="handleTime"/>; it feeds the ETA and the sticky window.</summary>
     [OneWay] [Alias("ChatEnded")] Task ChatEnded(string agentId, string conversationId, TimeSpan handleTime);
+
+    // Blacklist (issue 10 item 7; DeskGrain.Blacklist.cs).
+
+    /// <summary>
+    /// An agent or supervisor of the desk blocks a visitor: their new chats are refused forbidden until
+    /// <paramref name="until"/> (null = until lifted). Blocking again replaces the entry. Chats already queued or served stay.
+    /// </summary>
+    [Alias("Block")] Task<BlacklistEntry> Block(string visitorId, string reason, string blockedBy, DateTimeOffset? until);
+
+    /// <summary>A supervisor of the desk lifts a block; false when the visitor was not (or no longer) blocked.</summary>
+    [Alias("Unblock")] Task<bool> Unblock(string visitorId, string liftedBy);
+
+    /// <summary>The blocks in force, newest first.</summary>
+    [ReadOnly] [Alias("ListBlocked")] Task<IReadOnlyList<BlacklistEntry>> ListBlocked();
 }

@@ -62,6 +62,7 @@ internal sealed partial class DeskGrain : Grain, IDeskGrain
         if (string.IsNullOrWhiteSpace(conversationId) || string.IsNullOrWhiteSpace(visitorId)) throw ChatException.Invalid("A queued chat needs a conversation and a visitor.");
         if (State.Settings is null) throw ChatException.NotFound($"There is no desk '{DeskId}'.");
         if (State.Assigned.ContainsKey(conversationId) || State.Queue.Exists(e => e.ConversationId == conversationId)) return Ticket(conversationId);
+        ThrowIfBlocked(visitorId);
         if (State.Queue.Count >= _options.MaxQueueLength) throw new ChatException(ErrorCodes.RateLimited, "The desk's queue is full; try again later.");
         State.Queue.Add(new QueueEntry { ConversationId = conversationId, VisitorId = visitorId, EnqueuedAt = _time.GetUtcNow() });
         await _state.WriteStateAsync();

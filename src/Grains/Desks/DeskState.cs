@@ -16,6 +16,9 @@ internal sealed class DeskState
 
     /// <summary>The most recent handle times, oldest first, in ticks (bounded by DeskOptions.HandleTimeSamples).</summary>
     public List<long> RecentHandleTicks { get; set; } = [];
+
+    /// <summary>Visitor id → the block against them (expired ones are pruned when the desk next writes the list).</summary>
+    public Dictionary<string, BlacklistEntry> Blocked { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>A waiting conversation; <see cref="OfferedTo"/> is an agent it was offered to whose answer is not recorded yet.</summary>
