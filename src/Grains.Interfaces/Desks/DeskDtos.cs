@@ -5,7 +5,7 @@ namespace Im.Orleans.Grains;
 /// <param name="Agents">User ids of the agents who take chats from this desk.</param>
 /// <param name="Supervisors">User ids who oversee the desk (they take no chats unless also agents).</param>
 /// <param name="AgentCapacity">Concurrent chats of an agent who set no capacity of their own.</param>
-/// <param name="NoAnswerTimeout">How long an assigned agent may leave the visitor unanswered before the chat is queued again.</param>
+/// <param name="NoAnswerTimeout">How long an assigned agent may leave the visitor unanswered before the chat is queued again; zero = never.</param>
 /// <param name="StickyWindow">How long after serving a visitor an agent is preferred for that visitor's next chat.</param>
 /// <param name="Hours">When the desk is open; null = always.</param>
 [GenerateSerializer, Immutable, Alias("im.DeskSettings")]

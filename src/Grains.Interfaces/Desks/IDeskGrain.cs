@@ -45,4 +45,12 @@ public interface IDeskGrain : IGrainWithStringKey
 
     /// <summary>The blocks in force, newest first.</summary>
     [ReadOnly] [Alias("ListBlocked")] Task<IReadOnlyList<BlacklistEntry>> ListBlocked();
+
+    // No-answer timeout (issue 10 item 9; DeskGrain.NoAnswer.cs).
+
+    /// <summary>
+    /// The conversation tells the desk an agent replied to the visitor; true when that agent is the one assigned (the
+    /// first such reply stops the no-answer timeout), false otherwise (not this desk's chat, or another agent's).
+    /// </summary>
+    [Alias("AgentReplied")] Task<bool> AgentReplied(string conversationId, string agentId);
 }

@@ -26,7 +26,7 @@ internal sealed partial class DeskGrain
         while (State.Queue.Count > 0)
         {
             var head = State.Queue[0];
-            var agentId = head.OfferedTo ?? Choose(head.VisitorId, refused);
+            var agentId = head.OfferedTo ?? ChooseFor(head, refused);
             if (agentId is null) break;
             if (head.OfferedTo is null)
             {

@@ -99,6 +99,7 @@ internal sealed partial class DeskGrain : Grain, IDeskGrain
 
     private async Task DrainIfWaitingAsync(CancellationToken cancellationToken)
     {
+        await TakeBackUnansweredAsync();
         if (State.Queue.Count > 0) await DrainAsync();
     }
 
