@@ -33,7 +33,6 @@ public static class AuditActions
     public const string Status = "status";
     public const string Assign = "assign";
     public const string NoAnswer = "no_answer";
-    public const string Configure = "configure";
     public const string Block = "block";
     public const string Unblock = "unblock";
 }
