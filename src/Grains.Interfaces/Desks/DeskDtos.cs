@@ -5,8 +5,9 @@ namespace Im.Orleans.Grains;
 /// <param name="Agents">User ids of the agents who take chats from this desk.</param>
 /// <param name="Supervisors">User ids who oversee the desk (they take no chats unless also agents).</param>
 /// <param name="AgentCapacity">Concurrent chats of an agent who set no capacity of their own.</param>
-/// <param name="NoAnswerTimeout">How long an assigned agent may leave the visitor unanswered before the chat is queued again.</param>
+/// <param name="NoAnswerTimeout">How long an assigned agent may leave the visitor unanswered before the chat is queued again; zero = never.</param>
 /// <param name="StickyWindow">How long after serving a visitor an agent is preferred for that visitor's next chat.</param>
+/// <param name="Hours">When the desk is open; null = always.</param>
 [GenerateSerializer, Immutable, Alias("im.DeskSettings")]
 public sealed record DeskSettings(
     string Name,
@@ -14,7 +15,8 @@ public sealed record DeskSettings(
     IReadOnlyList<string> Supervisors,
     int AgentCapacity,
     TimeSpan NoAnswerTimeout,
-    TimeSpan StickyWindow);
+    TimeSpan StickyWindow,
+    BusinessHours? Hours = null);
 
 /// <summary>A service conversation waiting in a desk's queue.</summary>
 [GenerateSerializer, Immutable, Alias("im.QueuedChat")]

@@ -30,4 +30,10 @@ public interface IAgentGrain : IGrainWithStringKey
     /// chat (a desk retrying an offer whose answer it lost), so retries never take a second slot.
     /// </summary>
     [Alias("Offer")] Task<OfferReply> Offer(string deskId, string conversationId);
+
+    /// <summary>
+    /// A desk takes a chat back (its agent did not answer in time): the slot is freed without a handle time and without
+    /// telling that desk the chat ended. False when the agent does not hold the chat for that desk (already released).
+    /// </summary>
+    [Alias("Release")] Task<bool> Release(string deskId, string conversationId);
 }

@@ -40,4 +40,26 @@ public interface IDeskGrain : IGrainWithStringKey
 
     /// <summary>The serving agent finished the chat: their slot is freed and they leave the conversation.</summary>
     [Alias("FinishServiceChat")] Task<AgentLoad> FinishServiceChat(string agentId, string conversationId);
+
+    // Blacklist (issue 10 item 7; DeskGrain.Blacklist.cs).
+
+    /// <summary>
+    /// An agent or supervisor of the desk blocks a visitor: their new chats are refused forbidden until
+    /// <paramref name="until"/> (null = until lifted). Blocking again replaces the entry. Chats already queued or served stay.
+    /// </summary>
+    [Alias("Block")] Task<BlacklistEntry> Block(string visitorId, string reason, string blockedBy, DateTimeOffset? until);
+
+    /// <summary>A supervisor of the desk lifts a block; false when the visitor was not (or no longer) blocked.</summary>
+    [Alias("Unblock")] Task<bool> Unblock(string visitorId, string liftedBy);
+
+    /// <summary>The blocks in force, newest first.</summary>
+    [ReadOnly] [Alias("ListBlocked")] Task<IReadOnlyList<BlacklistEntry>> ListBlocked();
+
+    // No-answer timeout (issue 10 item 9; DeskGrain.NoAnswer.cs).
+
+    /// <summary>
+    /// The conversation tells the desk an agent replied to the visitor; true when that agent is the one assigned (the
+    /// first such reply stops the no-answer timeout), false otherwise (not this desk's chat, or another agent's).
+    /// </summary>
+    [Alias("AgentReplied")] Task<bool> AgentReplied(string conversationId, string agentId);
 }

@@ -14,7 +14,7 @@ namespace Im.Orleans.Grains.Desks;
 /// The agent never waits on a desk inside a turn (it tells desks one-way), so desk → agent calls cannot deadlock.
 /// </remarks>
 [GrainType("agent")]
-internal sealed class AgentGrain : Grain, IAgentGrain
+internal sealed partial class AgentGrain : Grain, IAgentGrain
 {
     private readonly IPersistentState<AgentState> _state;
     private readonly TimeProvider _time;
@@ -38,8 +38,10 @@ internal sealed class AgentGrain : Grain, IAgentGrain
     {
         if (status is null || !AgentStatus.All.Contains(status)) throw ChatException.Invalid($"Unknown agent status '{status}'.");
         if (State.Status == status) return Load();
+        var was = State.Status;
         State.Status = status;
         await _state.WriteStateAsync();
+        await AuditAsync(AuditActions.Status, $"{was} -> {status}");
         await TellDesksIfFreeAsync(exceptDesk: null);
         return Load();
     }

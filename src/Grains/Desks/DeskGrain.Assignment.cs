@@ -27,7 +27,7 @@ internal sealed partial class DeskGrain
         while (State.Queue.Count > 0)
         {
             var head = State.Queue[0];
-            var agentId = head.OfferedTo ?? Choose(head.VisitorId, refused);
+            var agentId = head.OfferedTo ?? ChooseFor(head, refused);
             if (agentId is null) break;
             if (head.OfferedTo is null)
             {
@@ -59,6 +59,7 @@ internal sealed partial class DeskGrain
             await _state.WriteStateAsync();
             dirty = false;
             _logger.LogInformation("Desk {Desk} assigned {Conversation} of {Visitor} to agent {Agent}", DeskId, head.ConversationId, head.VisitorId, agentId);
+            await AuditAsync(AuditActors.System, AuditActions.Assign, head.ConversationId, $"agent {agentId}, visitor {head.VisitorId}");
             await ServeAsync(head.ConversationId, head.VisitorId, agentId);
             moved = true;
         }

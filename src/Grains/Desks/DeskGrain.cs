@@ -62,6 +62,7 @@ internal sealed partial class DeskGrain : Grain, IDeskGrain
         if (string.IsNullOrWhiteSpace(conversationId) || string.IsNullOrWhiteSpace(visitorId)) throw ChatException.Invalid("A queued chat needs a conversation and a visitor.");
         if (State.Settings is null) throw ChatException.NotFound($"There is no desk '{DeskId}'.");
         if (State.Assigned.ContainsKey(conversationId) || State.Queue.Exists(e => e.ConversationId == conversationId)) return Ticket(conversationId);
+        ThrowIfBlocked(visitorId);
         if (State.Queue.Count >= _options.MaxQueueLength) throw new ChatException(ErrorCodes.RateLimited, "The desk's queue is full; try again later.");
         State.Queue.Add(new QueueEntry { ConversationId = conversationId, VisitorId = visitorId, EnqueuedAt = _time.GetUtcNow() });
         await _state.WriteStateAsync();
@@ -102,6 +103,7 @@ internal sealed partial class DeskGrain : Grain, IDeskGrain
 
     private async Task DrainIfWaitingAsync(CancellationToken cancellationToken)
     {
+        await TakeBackUnansweredAsync();
         if (State.Queue.Count > 0) await DrainAsync();
     }
 
@@ -115,6 +117,7 @@ internal sealed partial class DeskGrain : Grain, IDeskGrain
         }
         if (settings.AgentCapacity is < 1 or > 1000) throw ChatException.Invalid("Agent capacity must be between 1 and 1000 chats.");
         if (settings.NoAnswerTimeout < TimeSpan.Zero || settings.StickyWindow < TimeSpan.Zero) throw ChatException.Invalid("Timeouts cannot be negative.");
+        settings.Hours?.Validate();
     }
 
     private DeskView View() => new(

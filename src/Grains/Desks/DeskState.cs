@@ -16,6 +16,15 @@ internal sealed class DeskState
 
     /// <summary>The most recent handle times, oldest first, in ticks (bounded by DeskOptions.HandleTimeSamples).</summary>
     public List<long> RecentHandleTicks { get; set; } = [];
+
+    /// <summary>Visitor id → the block against them (expired ones are pruned when the desk next writes the list).</summary>
+    public Dictionary<string, BlacklistEntry> Blocked { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Conversation id → agents who let it go unanswered (not offered it again while another agent is free).</summary>
+    public Dictionary<string, List<string>> PassedOver { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Conversation id → an agent that must still be told (Finish) that a chat taken back from it is no longer its.</summary>
+    public Dictionary<string, string> Releasing { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>A waiting conversation; <see cref="OfferedTo"/> is an agent it was offered to whose answer is not recorded yet.</summary>
@@ -38,4 +47,7 @@ internal sealed class Served
     public string AgentId { get; set; } = "";
     public string VisitorId { get; set; } = "";
     public DateTimeOffset At { get; set; }
+
+    /// <summary>When the agent first answered the visitor; null until then (the no-answer timeout runs from <see cref="At"/>).</summary>
+    public DateTimeOffset? RepliedAt { get; set; }
 }

@@ -1,3 +1,4 @@
+using Im.Orleans.Grains.Desks.Audit;
 using Im.Orleans.Grains.Gateways;
 using Im.Orleans.Grains.Messages;
 using Im.Orleans.Grains.Options;
@@ -11,7 +12,7 @@ using Orleans.Runtime;
 
 namespace Im.Orleans.Grains.Hosting;
 
-/// <summary>Adds the chat grains to a silo: message store, options (section "Chat") and the gateway loss watcher.</summary>
+/// <summary>Adds the chat grains to a silo: message store, user directory, desk audit log, options (section "Chat") and the gateway loss watcher.</summary>
 public static class ChatGrainsHostingExtensions
 {
     /// <summary>
@@ -37,11 +38,13 @@ public static class ChatGrainsHostingExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<GatewayLossWatcher>());
         silo.AddStartupTask((sp, cancellationToken) => sp.GetRequiredService<IMessageStore>().InitializeAsync(cancellationToken));
         silo.AddStartupTask((sp, cancellationToken) => sp.GetRequiredService<IUserDirectory>().InitializeAsync(cancellationToken));
+        silo.AddStartupTask((sp, cancellationToken) => sp.GetRequiredService<IAuditLog>().InitializeAsync(cancellationToken));
 
         // A store registered before (a test's in-memory one) wins, and the directory then lives in memory beside it.
         if (services.Any(d => d.ServiceType == typeof(IMessageStore)))
         {
             services.TryAddSingleton<IUserDirectory, MemoryUserDirectory>();
+            services.TryAddSingleton<IAuditLog, MemoryAuditLog>();
             return silo;
         }
         services.TryAddSingleton<PostgresDataSources>();
@@ -59,6 +62,14 @@ public static class ChatGrainsHostingExtensions
             return options.UsesPostgres
                 ? new PostgresUserDirectory(options.PostgresConnectionString!, sp.GetRequiredService<PostgresDataSources>())
                 : new SqliteUserDirectory(options);
+        });
+        // So is the desks' audit log.
+        services.TryAddSingleton<IAuditLog>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<MessageStoreOptions>>().Value;
+            return options.UsesPostgres
+                ? new PostgresAuditLog(options.PostgresConnectionString!, sp.GetRequiredService<PostgresDataSources>())
+                : new SqliteAuditLog(options);
         });
         return silo;
     }

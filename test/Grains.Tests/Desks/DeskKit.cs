@@ -12,11 +12,14 @@ internal static class DeskKit
 
     public static Task<DeskState?> DeskStateAsync(this ChatSilo chat, string deskId) => chat.Storage.ReadAsync<DeskState>("desk", GrainId.Create("desk", deskId));
 
-    /// <summary>A new desk with the given agents (all offline until a test sets them online).</summary>
-    public static async Task<IDeskGrain> NewDeskAsync(this ChatSilo chat, string deskId, string[] agents, int capacity = 2, TimeSpan? sticky = null)
+    /// <summary>
+    /// A new desk with the given agents (all offline until a test sets them online); no no-answer timeout unless asked
+    /// for, so tests that move the clock keep their assignments.
+    /// </summary>
+    public static async Task<IDeskGrain> NewDeskAsync(this ChatSilo chat, string deskId, string[] agents, int capacity = 2, TimeSpan? sticky = null, TimeSpan? noAnswer = null)
     {
         var desk = chat.Desk(deskId);
-        await desk.Configure(new DeskSettings(deskId, agents, [], capacity, TimeSpan.FromMinutes(2), sticky ?? TimeSpan.FromMinutes(1)));
+        await desk.Configure(new DeskSettings(deskId, agents, [], capacity, noAnswer ?? TimeSpan.Zero, sticky ?? TimeSpan.FromMinutes(1)));
         return desk;
     }
 
