@@ -35,6 +35,7 @@ public static class AuditActions
     public const string NoAnswer = "no_answer";
     public const string Block = "block";
     public const string Unblock = "unblock";
+    public const string TakeOver = "take_over";
 }
 
 /// <summary>Actors that are not users.</summary>

@@ -36,4 +36,10 @@ public interface IAgentGrain : IGrainWithStringKey
     /// telling that desk the chat ended. False when the agent does not hold the chat for that desk (already released).
     /// </summary>
     [Alias("Release")] Task<bool> Release(string deskId, string conversationId);
+
+    /// <summary>
+    /// A desk hands this user a chat a supervisor took over: held whatever the status, capacity or desks listing the
+    /// user (the take-over is a supervisor's explicit choice), so Finish frees it and tells the desk as usual.
+    /// </summary>
+    [Alias("Adopt")] Task<AgentLoad> Adopt(string deskId, string conversationId);
 }

@@ -62,4 +62,10 @@ public interface IDeskGrain : IGrainWithStringKey
     /// first such reply stops the no-answer timeout), false otherwise (not this desk's chat, or another agent's).
     /// </summary>
     [Alias("AgentReplied")] Task<bool> AgentReplied(string conversationId, string agentId);
+
+    /// <summary>
+    /// A supervisor of the desk takes a served chat over (issue 10 item 9): the agent serving it is released and leaves,
+    /// the supervisor joins as the assigned agent (beyond any capacity) and finishes it like any agent. Audited.
+    /// </summary>
+    [Alias("TakeOver")] Task<QueueTicket> TakeOver(string conversationId, string supervisorId);
 }

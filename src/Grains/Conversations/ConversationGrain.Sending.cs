@@ -20,6 +20,7 @@ internal sealed partial class ConversationGrain : Grain
         SendValidator.Validate(command, _options, _lastSeq);
         var member = RequireMember(senderId);
         if (member.Muted) throw ChatException.Forbidden($"{senderId} is muted in {Id}.");
+        RefuseUnassignedAgent(member);
         if (_clientIds.TryGet(command.ClientMsgId, out var stored)) return Task.FromResult(DuplicateOf(stored, senderId));
         if (_inFlight.TryGetValue(command.ClientMsgId, out var earlier)) return DuplicateOfAsync(earlier, senderId);
 
@@ -96,6 +97,7 @@ internal sealed partial class ConversationGrain : Grain
                 _lastMessage = message;
             }
             FanOut(appended);
+            ReportAgentReply(appended);
         }
         catch (Exception error)
         {

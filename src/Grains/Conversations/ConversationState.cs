@@ -8,4 +8,10 @@ internal sealed class ConversationState
     public string Title { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public List<MemberState> Members { get; set; } = [];
+
+    /// <summary>
+    /// Service conversations: the agent the desk assigned, the only member with role agent who may send. Kept apart from
+    /// the member list because an agent the desk took the chat back from can still be a member.
+    /// </summary>
+    public string? AssignedAgentId { get; set; }
 }
