@@ -50,4 +50,10 @@ public interface IUserGrain : IGrainWithStringKey
 
     /// <summary>What an operator sees of this grain in the dashboard: a readable copy of its state, no secrets.</summary>
     [ReadOnly][AlwaysInterleave][Alias("GetState")] Task<UserStateView> GetState();
+
+    /// <summary>
+    /// The user's agent grain registers itself: from now on, when the user's last device disconnects, this grain tells
+    /// it one-way (the agent goes offline). Idempotent.
+    /// </summary>
+    [Alias("TrackAgent")] Task TrackAgent();
 }

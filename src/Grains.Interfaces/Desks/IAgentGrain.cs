@@ -42,4 +42,13 @@ public interface IAgentGrain : IGrainWithStringKey
     /// user (the take-over is a supervisor's explicit choice), so Finish frees it and tells the desk as usual.
     /// </summary>
     [Alias("Adopt")] Task<AgentLoad> Adopt(string deskId, string conversationId);
+
+    /// <summary>
+    /// The user grain: the agent's last device disconnected at <paramref name="at"/>, so the agent goes offline (audited
+    /// as the agent's), unless the agent chose a status after that (the call arrived late, after a reconnect).
+    /// </summary>
+    [OneWay] [Alias("DevicesGone")] Task DevicesGone(DateTimeOffset at);
+
+    /// <summary>The agent did something (a hub call, a message): the idle clock restarts, and an agent set away for idling is online again.</summary>
+    [OneWay] [Alias("Active")] Task Active();
 }

@@ -73,12 +73,18 @@ internal sealed partial class ConversationGrain : Grain
     }
 
     /// <summary>
-    /// The assigned agent's first stored message stops the desk's no-answer clock. Not awaited: the sends are already
+    /// Agents' messages count as activity; the assigned agent's first stored message stops the desk's no-answer clock. Not awaited: the sends are already
     /// acknowledged, and the desk (which awaits this grain in JoinAgent) must never be waited on here.
     /// </summary>
     private void ReportAgentReply(List<Message> appended)
     {
-        if (State.Kind != ConversationKinds.Service || State.AssignedAgentId is not { } agentId || _replyReportedFor == agentId) return;
+        if (State.Kind != ConversationKinds.Service) return;
+        // A message is agent activity: it restarts the agent's idle clock (item 2), one-way as well.
+        foreach (var sender in appended.Select(m => m.SenderId).Distinct(StringComparer.Ordinal))
+        {
+            if (FindMember(sender) is { Role: MemberRoles.Agent }) _ = GrainFactory.GetGrain<IAgentGrain>(sender).Active();
+        }
+        if (State.AssignedAgentId is not { } agentId || _replyReportedFor == agentId) return;
         if (!appended.Exists(m => m.SenderId == agentId)) return;
         if (!ConversationIds.TryParseService(Id, out var deskId, out _)) return;
         _replyReportedFor = agentId;

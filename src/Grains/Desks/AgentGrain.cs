@@ -1,4 +1,6 @@
+using Im.Orleans.Grains.Options;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Im.Orleans.Grains.Desks;
 
@@ -19,10 +21,12 @@ internal sealed partial class AgentGrain : Grain, IAgentGrain
     private readonly IPersistentState<AgentState> _state;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly DeskOptions _options;
 
-    public AgentGrain([PersistentState("agent")] IPersistentState<AgentState> state, TimeProvider time, ILogger<AgentGrain> logger)
+    public AgentGrain([PersistentState("agent")] IPersistentState<AgentState> state, IOptions<DeskOptions> options, TimeProvider time, ILogger<AgentGrain> logger)
     {
         _state = state;
+        _options = options.Value;
         _time = time;
         _logger = logger;
     }
@@ -37,13 +41,8 @@ internal sealed partial class AgentGrain : Grain, IAgentGrain
     public async Task<AgentLoad> SetStatus(string status)
     {
         if (status is null || !AgentStatus.All.Contains(status)) throw ChatException.Invalid($"Unknown agent status '{status}'.");
-        if (State.Status == status) return Load();
-        var was = State.Status;
-        State.Status = status;
-        await _state.WriteStateAsync();
-        await AuditAsync(AuditActions.Status, $"{was} -> {status}");
-        await TellDesksIfFreeAsync(exceptDesk: null);
-        return Load();
+        _lastActive = _time.GetUtcNow();
+        return await ChangeStatusAsync(status, why: null, idle: false);
     }
 
     public async Task<AgentLoad> SetCapacity(int? capacity)

@@ -5,6 +5,12 @@ internal sealed class AgentState
 {
     public string Status { get; set; } = AgentStatus.Offline;
 
+    /// <summary>When the status last changed: a disconnect older than this does not turn the agent offline.</summary>
+    public DateTimeOffset StatusSince { get; set; }
+
+    /// <summary>The agent was set away for idling (not by choice), so activity brings them back online.</summary>
+    public bool AwayForIdle { get; set; }
+
     /// <summary>The agent's own capacity; null while the desks' default applies.</summary>
     public int? Capacity { get; set; }
 

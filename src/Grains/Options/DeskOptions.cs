@@ -16,4 +16,10 @@ public sealed class DeskOptions
     /// death can lose such a call; this retry bounds how long a lost one leaves a free agent idle.
     /// </summary>
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// An online agent without any hub call or message for this long is set away (zero = never), so visitors are not
+    /// assigned to someone who walked off. Checked every quarter of it, so the switch comes up to a quarter late.
+    /// </summary>
+    public TimeSpan AgentIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -110,6 +110,7 @@ internal sealed partial class UserGrain : Grain
             _sweep = null;
             State.LastSeenAt = _time.GetUtcNow();
             await SaveAsync();
+            TellAgentIfNoDevices();
         }
         PublishPresence();
     }

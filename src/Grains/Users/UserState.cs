@@ -23,4 +23,7 @@ internal sealed class UserState
 
     /// <summary>The bounded queue dropped messages since the last drain: the client must Sync from the log.</summary>
     public bool OfflineOverflowed { get; set; }
+
+    /// <summary>The user's agent grain registered (TrackAgent): it is told when the last device disconnects.</summary>
+    public bool IsAgent { get; set; }
 }
