@@ -65,7 +65,11 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService<GatewayHeartbeatService>();
         services.AddSingleton<IClusterConnectionStatusObserver, ClusterConnectionWatcher>();
         services.AddSingleton<SiloLossSignal>();
-        services.AddSignalR(o => o.AddFilter<ChatHubFilter>()).AddJsonProtocol();
+        services.AddSignalR(o =>
+        {
+            o.AddFilter<ChatHubFilter>();
+            o.AddFilter<AgentActivityFilter>();
+        }).AddJsonProtocol();
         // Registered after the stock JSON protocol, so it wins the "json" name: errors go out as "code: message".
         services.AddSingleton<IHubProtocol, CodedJsonHubProtocol>();
         services.AddSingleton<ChatHubFilter>();

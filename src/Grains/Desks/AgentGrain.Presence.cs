@@ -34,7 +34,16 @@ internal sealed partial class AgentGrain
 
     private async Task<AgentLoad> ChangeStatusAsync(string status, string? why, bool idle)
     {
-        if (State.Status == status) return Load();
+        if (State.Status == status)
+        {
+            // The agent confirming the away the idle check chose makes it theirs: activity no longer ends it.
+            if (State.AwayForIdle && !idle)
+            {
+                State.AwayForIdle = false;
+                await _state.WriteStateAsync();
+            }
+            return Load();
+        }
         var was = State.Status;
         if (was == AgentStatus.Offline) await RegisterWithUserAsync();
         State.Status = status;
