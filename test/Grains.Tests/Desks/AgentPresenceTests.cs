@@ -27,7 +27,7 @@ public sealed class AgentPresenceTests(SharedChatSilo shared) : IClassFixture<Sh
         var audit = (await chat.Cluster.Client.GetGrain<IAuditLogGrain>(0).Query(new AuditQuery(Actor: ann))).Entries;
         Assert.Contains("last device disconnected", audit[0].Details);
 
-        // Back with a device and online again; a user who is no agent is never made one by disconnecting.
+        // Back with a device, the agent chooses online again.
         await chat.ConnectAsync(ann, "ann-web");
         await chat.OnlineAsync(ann);
         Assert.Equal(AgentStatus.Online, (await chat.Agent(ann).GetLoad()).Status);
