@@ -88,6 +88,33 @@ public sealed class ServiceChatTests(GatewayFixture fixture)
         await HubAssert.FailsWith("not_found", () => agentHub.InvokeAsync("FinishServiceChat", id));
     }
 
+    [Fact]
+    public async Task A_supervisor_takes_a_chat_over_and_the_agent_leaves()
+    {
+        var agent = await HostTokenAsync("agent", ChatRoles.Agent);
+        var supervisor = await HostTokenAsync("super", ChatRoles.Agent);
+        var deskId = $"desk-{Interlocked.Increment(ref s_next)}-{Guid.NewGuid():N}"[..30];
+        await Server.Services.GetRequiredService<IGrainFactory>().GetGrain<IDeskGrain>(deskId)
+            .Configure(new DeskSettings("Help", [agent.UserId], [supervisor.UserId], 2, TimeSpan.Zero, TimeSpan.FromMinutes(1)));
+        var (_, visitorHub) = await Server.ConnectGuestAsync("Visitor");
+        await using var _ = visitorHub;
+        await using var agentHub = await HubClient.ConnectAsync(Server.Address, agent.Token);
+        await using var supervisorHub = await HubClient.ConnectAsync(Server.Address, supervisor.Token);
+        var id = (await visitorHub.InvokeAsync("OpenServiceChat", deskId)).GetProperty("conversation").Str("conversationId");
+        await agentHub.InvokeAsync("SetAgentStatus", "online");
+        await agentHub.WaitForEventAsync("assigned", e => e.Str("conversationId") == id);
+
+        await HubAssert.FailsWith("forbidden", () => agentHub.InvokeAsync("TakeOverServiceChat", id));
+        await HubAssert.FailsWith("forbidden", () => visitorHub.InvokeAsync("TakeOverServiceChat", id));
+        Assert.Equal(supervisor.UserId, (await supervisorHub.InvokeAsync("TakeOverServiceChat", id)).Str("agentId"));
+        await supervisorHub.WaitForEventAsync("assigned", e => e.Str("conversationId") == id);
+        await visitorHub.WaitForEventAsync("conversation", e => e.Str("conversationId") == id
+            && e.Items("members").Any(m => m.Str("userId") == supervisor.UserId && m.Str("role") == "agent")
+            && e.Items("members").All(m => m.Str("userId") != agent.UserId));
+        await HubAssert.FailsWith("forbidden", () => agentHub.InvokeAsync("FinishServiceChat", id));
+        Assert.Empty((await supervisorHub.InvokeAsync("FinishServiceChat", id)).Items("chats"));
+    }
+
     private async Task<IssuedToken> HostTokenAsync(string name, string role)
     {
         var userId = $"{name}-{Interlocked.Increment(ref s_next)}-{Guid.NewGuid():N}"[..40];
