@@ -24,10 +24,10 @@ let hostPort;
 function hostPage(query) {
   const fake = query.get("fake") ? '<script src="/fake-hub.js"></script>' : "";
   const attrs = ["desk", "transport", "open"].filter((k) => query.get(k)).map((k) => ` data-${k}="${query.get(k)}"`).join("");
-  return `<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1">
+  return `<!doctype html><html><head><!-- no charset on purpose: widget.js must not depend on it --><meta name="viewport" content="width=device-width, initial-scale=1">
 <style>* { font-family: Georgia, serif !important; } button { background: #ff0 !important; border: 4px solid red !important; }
 li, ol, section, form, textarea { border: 3px dotted magenta; padding: 30px; }</style>${fake}</head>
-<body><h1>Host shop</h1><p>Products…</p><script src="${gateway.url}/widget.js"${attrs} async></script></body></html>`;
+<body><h1>Host shop</h1><p>Products</p><script src="${gateway.url}/widget.js"${attrs} async></script></body></html>`;
 }
 
 before(async () => {

@@ -2,6 +2,7 @@
 // A classic script, not a module: a cross-origin module import would need CORS on static files. Everything it draws
 // lives in a shadow root, so the host page's CSS cannot reach it and its styles (widget/widget.css) cannot leak out.
 // The gateway must list the host page's origin in Widget:AllowedOrigins (docs/desks.md, "Widget").
+// Code is ASCII only (\u escapes): a host page without a charset would decode this file as windows-1252.
 (() => {
   "use strict";
   const script = document.currentScript;
@@ -30,13 +31,13 @@
   const head = el("header");
   const titles = el("div", "titles");
   const title = el("h2", null, data.title || "Chat with us");
-  const status = el("p", "status", "Connecting…"); status.setAttribute("role", "status");
-  const close = el("button", "close", "×"); close.type = "button"; close.setAttribute("aria-label", "Close chat");
+  const status = el("p", "status", "Connecting\u2026"); status.setAttribute("role", "status");
+  const close = el("button", "close", "\u00d7"); close.type = "button"; close.setAttribute("aria-label", "Close chat");
   titles.append(title, status); head.append(titles, close);
   const log = el("ol", "log"); log.setAttribute("aria-live", "polite");
   const typing = el("p", "typing");
   const form = el("form", "composer");
-  const input = el("textarea"); input.rows = 1; input.placeholder = "Write a message…"; input.setAttribute("aria-label", "Message"); input.maxLength = 4000;
+  const input = el("textarea"); input.rows = 1; input.placeholder = "Write a message\u2026"; input.setAttribute("aria-label", "Message"); input.maxLength = 4000;
   const send = el("button", "send", "Send"); send.type = "submit";
   form.append(input, send);
   panel.append(head, log, typing, form);
@@ -120,7 +121,7 @@
     w.conn.on("message", onMessage);
     w.conn.on("conversation", onConversation);
     w.conn.on("typing", onTyping);
-    w.conn.onreconnecting(() => setStatus("Connection lost — reconnecting…", "reconnecting"));
+    w.conn.onreconnecting(() => setStatus("Connection lost \u2014 reconnecting\u2026", "reconnecting"));
     w.conn.onreconnected(() => afterConnect().catch(fail));
     // Automatic reconnect gave up (or the first start failed): keep trying, the pending messages wait.
     w.conn.onclose(() => setTimeout(connect, 3000));
@@ -128,7 +129,7 @@
   }
   async function connect() {
     if (w.conn.state !== "Disconnected") return;
-    try { await w.conn.start(); } catch (error) { setStatus("Offline — retrying…", "reconnecting"); setTimeout(connect, 5000); return; }
+    try { await w.conn.start(); } catch (error) { setStatus("Offline \u2014 retrying\u2026", "reconnecting"); setTimeout(connect, 5000); return; }
     await afterConnect();
   }
   // First connect: open (or reopen) the chat. Reconnect: only catch up — reopening would queue a finished chat again.
@@ -160,7 +161,7 @@
     w.ended = !q.agentId && q.position == null;
     if (q.agentId) setStatus(`You are chatting with ${w.agent?.displayName || q.agentId}`, "assigned");
     else if (q.position != null) {
-      const eta = q.etaSeconds == null ? "" : ` · about ${q.etaSeconds < 90 ? `${Math.max(1, Math.round(q.etaSeconds))} s` : `${Math.round(q.etaSeconds / 60)} min`}`;
+      const eta = q.etaSeconds == null ? "" : ` \u00b7 about ${q.etaSeconds < 90 ? `${Math.max(1, Math.round(q.etaSeconds))} s` : `${Math.round(q.etaSeconds / 60)} min`}`;
       setStatus(q.position === 1 ? `You are next in line${eta}` : `You are number ${q.position} in line${eta}`, "queued");
     } else setStatus("This chat has ended. Write again to start a new one.", "ended");
   }
@@ -180,7 +181,7 @@
     const gap = m.seq > w.lastSeq + 1 && w.lastSeq > 0;
     w.lastSeq = Math.max(w.lastSeq, m.seq);
     const mine = m.senderId === w.me;
-    const node = el("li", `msg ${mine ? "mine" : "theirs"}`, m.recalled ? "message withdrawn" : m.text ?? (m.attachment ? `📎 ${m.attachment.fileName}` : ""));
+    const node = el("li", `msg ${mine ? "mine" : "theirs"}`, m.recalled ? "message withdrawn" : m.text ?? (m.attachment ? `\u{1f4ce} ${m.attachment.fileName}` : ""));
     node.dataset.seq = String(m.seq);
     const after = [...log.querySelectorAll("li[data-seq]")].find((n) => Number(n.dataset.seq) > m.seq);
     log.insertBefore(node, after || log.querySelector("li.pending"));
@@ -190,7 +191,7 @@
   }
   function onTyping(e) {
     if (e.conversationId !== w.convId || e.userId === w.me) return;
-    typing.textContent = `${w.agent?.displayName || "Agent"} is typing…`;
+    typing.textContent = `${w.agent?.displayName || "Agent"} is typing\u2026`;
     clearTimeout(w.typingTimer);
     w.typingTimer = setTimeout(() => { typing.textContent = ""; }, TYPING_SHOWN_MS);
   }
