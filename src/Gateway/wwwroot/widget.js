@@ -106,6 +106,8 @@
   // ---- connection: WebSockets, else SSE, else long polling (the client negotiates); reconnects forever ----
   async function start() {
     if (!desk) throw new Error("the script tag needs data-desk");
+    // Opened again after a failure (say the desk refused): the connection stands, only the chat is retried.
+    if (w.conn) { if (w.conn.state === "Connected") await afterConnect(); return; }
     const signalR = await loadSignalR();
     w.session = await signIn();
     w.me = w.session.userId || subjectOf(w.session.token);
@@ -130,7 +132,7 @@
   async function connect() {
     if (w.conn.state !== "Disconnected") return;
     try { await w.conn.start(); } catch (error) { setStatus("Offline \u2014 retrying\u2026", "reconnecting"); setTimeout(connect, 5000); return; }
-    await afterConnect();
+    await afterConnect().catch(fail);
   }
   // First connect: open (or reopen) the chat. Reconnect: only catch up — reopening would queue a finished chat again.
   async function afterConnect() {
