@@ -84,6 +84,29 @@ describe("visitor widget in Chromium", { timeout: 180_000 }, () => {
     await context.close();
   });
 
+  it("resends with the same clientMsgId after unavailable and after a reconnect, and catches up with Sync", async () => {
+    const { context, page } = await openHost({ desk: "sales", fake: "1", open: "true" });
+    await page.locator("[data-im-widget] .status", { hasText: "number 3 in line" }).waitFor();
+    await page.evaluate(() => window.__fakeHub.failSends.push("unavailable", "connection"));
+    await page.locator("[data-im-widget] textarea").fill("Hello?");
+    await page.keyboard.press("Enter");
+    // Two failed attempts (unavailable, then the connection dropped): the message waits for the reconnect.
+    await page.waitForFunction(() => window.__fakeHub.calls.filter((c) => c[0] === "Send").length === 2);
+    assert.equal(await page.locator("[data-im-widget] li.pending").count(), 1);
+    await page.evaluate(() => {
+      const hub = window.__fakeHub;
+      hub.missed.push({ conversationId: hub.conversationId, seq: hub.nextSeq(), senderId: "crm-7", kind: "text", text: "Sent while you were away" });
+      return hub.reconnect();
+    });
+    await page.locator("[data-im-widget] li.mine:not(.pending)").waitFor();
+    const sends = await page.evaluate(() => window.__fakeHub.calls.filter((c) => c[0] === "Send").map((c) => c[1].clientMsgId));
+    assert.equal(sends.length, 3);
+    assert.equal(new Set(sends).size, 1, "every resend carries the same clientMsgId");
+    assert.deepEqual(await page.locator("[data-im-widget] li.msg").allTextContents(), ["Sent while you were away", "Hello?"]);
+    assert.match(await status(page).textContent(), /chatting with crm-7/);
+    await context.close();
+  });
+
   for (const [name, viewport] of [["desktop", { width: 1280, height: 800 }], ["phone", { width: 390, height: 844 }]]) {
     it(`shows the queue position, the agent, and both sides' messages once each (${name})`, async () => {
       const { context, page } = await openHost({ desk: "sales", fake: "1" }, viewport);

@@ -6,10 +6,13 @@
   const calls = [];
   const conversationId = "s:sales:visitor";
   let seq = 0;
+  const failSends = [];      // "unavailable" | "connection": how the next Send calls fail
+  const missed = [];         // messages only a Sync returns (pushed while the connection was down)
+  let reconnected = () => {};
   const connection = {
     state: "Disconnected",
     on: (name, fn) => handlers.set(name, fn),
-    onreconnecting() {}, onreconnected() {}, onclose() {},
+    onreconnecting() {}, onreconnected(fn) { reconnected = fn; }, onclose() {},
     async start() { this.state = "Connected"; },
     async invoke(method, ...args) {
       calls.push([method, ...args]);
@@ -17,8 +20,14 @@
         case "OpenServiceChat":
           return { conversation: { conversationId, kind: "service", title: "Sales", members: [{ userId: "me", role: "owner" }] },
                    queue: { conversationId, deskId: "sales", position: 3, etaSeconds: 150, agentId: null } };
-        case "Sync": return { conversations: [], messages: [], hasMore: false };
-        case "Send": return { conversationId, seq: ++seq, messageId: `m${seq}`, sentAt: new Date().toISOString(), duplicate: false };
+        case "Sync": return { conversations: [], messages: missed.filter((m) => m.seq > args[0].cursors[conversationId]), hasMore: false };
+        case "GetQueuePosition": return { conversationId, deskId: "sales", position: null, etaSeconds: null, agentId: "crm-7" };
+        case "Send": {
+          const failure = failSends.shift();
+          if (failure === "unavailable") throw new Error("An unexpected error occurred invoking 'Send' on the server. HubException: unavailable: try again");
+          if (failure === "connection") { connection.state = "Reconnecting"; throw new Error("Invocation canceled due to the underlying connection being closed."); }
+        }
+        return { conversationId, seq: ++seq, messageId: `m${seq}`, sentAt: new Date().toISOString(), duplicate: false };
         default: return null;
       }
     },
@@ -34,5 +43,7 @@
     calls, conversationId,
     emit: (name, payload) => handlers.get(name)?.(payload),
     nextSeq: () => ++seq,
+    failSends, missed,
+    reconnect: () => { connection.state = "Connected"; return reconnected(); },
   };
 })();
