@@ -64,10 +64,15 @@
 
   function fail(error) {
     console.warn("chat widget", error);
-    setStatus(`Chat unavailable: ${errorText(error)}`, "error");
+    // Visitors get plain words; the protocol's text stays in the tooltip and the console for whoever debugs the page.
+    const code = errorCode(error);
+    setStatus(code === "not_found" || code === "invalid" ? "This chat is not available."
+      : code === "rate_limited" ? "All agents are busy and the queue is full. Please try again later."
+      : "Chat unavailable right now. Close and open it to try again.", "error");
+    status.title = errorText(error);
     w.started = null; // opening again tries again
   }
-  function setStatus(text, phase) { status.textContent = text; status.dataset.phase = phase || ""; }
+  function setStatus(text, phase) { status.textContent = text; status.title = ""; status.dataset.phase = panel.dataset.phase = phase || ""; }
   const errorCode = (e) => (/\b(forbidden|invalid|not_found|rate_limited|conflict|internal|unavailable|unauthorized):/.exec(String(e?.message || e)) || [])[1] || null;
   const errorText = (e) => { const t = String(e?.message || e); const at = t.search(/\b(forbidden|invalid|not_found|rate_limited|unavailable|unauthorized|internal):/); return at >= 0 ? t.slice(at) : t; };
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
