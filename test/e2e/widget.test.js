@@ -63,15 +63,20 @@ async function openHost(query, viewport = { width: 1280, height: 800 }, host = "
 const status = (page) => page.locator("[data-im-widget] .status");
 
 describe("visitor widget in Chromium", { timeout: 180_000 }, () => {
-  for (const transport of ["websockets", "sse", "longpolling"]) {
-    it(`signs in as a guest and reaches the hub across origins over ${transport}`, async () => {
+  // "" = the widget's own choice: a WebSocket without negotiate, else negotiated fallbacks.
+  for (const transport of ["", "websockets", "sse", "longpolling"]) {
+    it(`signs in as a guest and reaches the hub across origins over ${transport || "the default transport"}`, async () => {
       const { context, page } = await openHost({ desk: "no-such-desk", transport });
+      const negotiates = [];
+      page.on("request", (r) => { if (r.url().includes("/hubs/chat/negotiate")) negotiates.push(r.url()); });
       await page.locator("[data-im-widget] .launcher").click();
       // The guest sign-in, negotiate and the transport all crossed origins: the desk's own answer comes back.
       await page.waitForFunction(() => /not_found/.test(document.querySelector("[data-im-widget]").shadowRoot.querySelector(".status").title));
       assert.equal(await status(page).textContent(), "This chat is not available.");
       const saved = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("im-widget:")));
       assert.equal(saved.length, 1, "the guest session is kept for the next page load");
+      // By default one WebSocket request and no negotiate, so one gateway serves it even behind several.
+      assert.equal(negotiates.length, transport ? 1 : 0);
       assert.deepEqual(page.errors ?? [], []);
       await context.close();
     });

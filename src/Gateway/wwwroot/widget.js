@@ -108,35 +108,50 @@
     });
   }
 
-  // ---- connection: WebSockets, else SSE, else long polling (the client negotiates); reconnects forever ----
+  // ---- connection: WebSockets, else SSE, else long polling; reconnects forever ----
+  // First a WebSocket without negotiate: one request, so it reaches one gateway even behind several (a cross-site
+  // widget carries no im_gw affinity cookie). If that fails (a proxy without WebSockets), the client negotiates and
+  // falls back to SSE and long polling.
+  let signalR = null;
+  const TRANSPORTS = { websockets: 1, sse: 2, longpolling: 4 }; // data-transport forces one (tests, demos)
   async function start() {
     if (!desk) throw new Error("the script tag needs data-desk");
     // Opened again after a failure (say the desk refused): the connection stands, only the chat is retried.
     if (w.conn) { if (w.conn.state === "Connected") await afterConnect(); return; }
-    const signalR = await loadSignalR();
+    signalR = await loadSignalR();
     w.session = await signIn();
     w.me = w.session.userId || subjectOf(w.session.token);
-    const options = { accessTokenFactory: () => w.session.token, withCredentials: false };
-    const transport = { websockets: 1, sse: 2, longpolling: 4 }[data.transport]; // forced in tests and demos
-    if (transport) options.transport = transport;
-    w.conn = new signalR.HubConnectionBuilder()
-      .withUrl(`${gateway}/hubs/chat?device=widget`, options)
+    const forced = TRANSPORTS[data.transport];
+    w.negotiate = Boolean(forced);
+    w.conn = build(forced ? { transport: forced } : { transport: TRANSPORTS.websockets, skipNegotiation: true });
+    await connect();
+  }
+  function build(transportOptions) {
+    const conn = new signalR.HubConnectionBuilder()
+      .withUrl(`${gateway}/hubs/chat?device=widget`, { accessTokenFactory: () => w.session.token, withCredentials: false, ...transportOptions })
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (c) => [0, 1000, 2000, 5000][c.previousRetryCount] ?? 10000 })
       .configureLogging(signalR.LogLevel.Warning)
       .build();
-    w.conn.on("queue", showQueue);
-    w.conn.on("message", onMessage);
-    w.conn.on("conversation", onConversation);
-    w.conn.on("typing", onTyping);
-    w.conn.onreconnecting(() => setStatus("Connection lost \u2014 reconnecting\u2026", "reconnecting"));
-    w.conn.onreconnected(() => afterConnect().catch(fail));
-    // Automatic reconnect gave up (or the first start failed): keep trying, the pending messages wait.
-    w.conn.onclose(() => setTimeout(connect, 3000));
-    await connect();
+    conn.on("queue", showQueue);
+    conn.on("message", onMessage);
+    conn.on("conversation", onConversation);
+    conn.on("typing", onTyping);
+    conn.onreconnecting(() => setStatus("Connection lost \u2014 reconnecting\u2026", "reconnecting"));
+    conn.onreconnected(() => afterConnect().catch(fail));
+    // Automatic reconnect gave up: keep trying, the pending messages wait.
+    conn.onclose(() => { if (conn === w.conn) setTimeout(connect, 3000); });
+    return conn;
   }
   async function connect() {
     if (w.conn.state !== "Disconnected") return;
-    try { await w.conn.start(); } catch (error) { setStatus("Offline \u2014 retrying\u2026", "reconnecting"); setTimeout(connect, 5000); return; }
+    try {
+      await w.conn.start();
+    } catch (error) {
+      if (!w.negotiate) { w.negotiate = true; w.conn = build({}); return connect(); }
+      setStatus("Offline \u2014 retrying\u2026", "reconnecting");
+      setTimeout(connect, 5000);
+      return;
+    }
     await afterConnect().catch(fail);
   }
   // First connect: open (or reopen) the chat. Reconnect: only catch up — reopening would queue a finished chat again.
