@@ -82,6 +82,21 @@ describe("visitor widget in Chromium", { timeout: 180_000 }, () => {
     });
   }
 
+  it("falls back to negotiated SSE or long polling when WebSockets are blocked", async () => {
+    const context = await browser.newContext();
+    // A proxy without WebSockets: every socket to the hub closes at once.
+    await context.routeWebSocket(/\/hubs\/chat/, (ws) => ws.close());
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    const transports = [];
+    page.on("request", (r) => { if (r.url().includes("/hubs/chat")) transports.push(r.url()); });
+    await page.goto(`http://127.0.0.1:${hostPort}/?desk=no-such-desk`);
+    await page.locator("[data-im-widget] .launcher").click();
+    await page.waitForFunction(() => /not_found/.test(document.querySelector("[data-im-widget]").shadowRoot.querySelector(".status").title));
+    assert.ok(transports.some((u) => u.includes("/hubs/chat/negotiate")), "negotiated after the bare WebSocket failed");
+    await context.close();
+  });
+
   it("an origin not in Widget:AllowedOrigins cannot sign in", async () => {
     const { context, page } = await openHost({ desk: "sales" }, undefined, "localhost");
     await page.locator("[data-im-widget] .launcher").click();
