@@ -188,7 +188,8 @@
     } else setStatus("This chat has ended. Write again to start a new one.", "ended");
   }
   function onConversation(v) {
-    if (!v || (w.convId && v.conversationId !== w.convId)) return;
+    // Strict: a push may come before OpenServiceChat answers, and the visitor may be in other conversations.
+    if (!v || !w.convId || v.conversationId !== w.convId) return;
     const agent = (v.members || []).find((m) => m.role === "agent") || null;
     w.agent = agent && { userId: agent.userId, displayName: agent.displayName || agent.userId };
     if (w.agent) setStatus(`You are chatting with ${w.agent.displayName}`, "assigned");
