@@ -58,6 +58,8 @@ public static class GatewayApp
         // Statuses the framework answers with no body (404, 405, 413, 415 ...) get the JSON error body too.
         app.UseStatusCodePages(ErrorStatusPages.WriteAsync);
         app.UseMiddleware<ClientErrorMiddleware>();
+        // Cross-origin access for the visitor widget's host sites only (Widget:AllowedOrigins).
+        app.UseWidgetCors();
         // Before static files, auth and SignalR: at the cap a new hub connection costs as little as possible.
         app.UseWebSockets();
         app.UseMiddleware<HubConnectionGate>();

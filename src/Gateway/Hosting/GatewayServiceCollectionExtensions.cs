@@ -27,6 +27,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<DataOptions>().Bind(configuration.GetSection(DataOptions.SectionName));
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));
         services.AddOptions<FileUploadOptions>().Bind(configuration.GetSection(FileUploadOptions.SectionName));
+        services.AddWidgetCors(configuration);
         services.AddOptions<SendRateLimitOptions>().Bind(configuration.GetSection(SendRateLimitOptions.SectionName));
         services.AddOptions<GatewayAffinityOptions>().Bind(configuration.GetSection(GatewayAffinityOptions.SectionName))
             .Validate(o => o.IsValid(), "Gateway:Name may hold only letters, digits, '-' and '_' (at most 64).")

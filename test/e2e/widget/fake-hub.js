@@ -1,0 +1,49 @@
+// A stand-in for the SignalR client, loaded by a test host page before widget.js (which reuses a window.signalR it
+// finds). Desks can only be configured inside the cluster, so a browser test cannot put a real visitor in a queue;
+// this hub answers the widget's calls like a desk with two visitors ahead, and lets the test push events.
+(() => {
+  const handlers = new Map();
+  const calls = [];
+  const conversationId = "s:sales:visitor";
+  let seq = 0;
+  const failSends = [];      // "unavailable" | "connection": how the next Send calls fail
+  const missed = [];         // messages only a Sync returns (pushed while the connection was down)
+  let reconnected = () => {};
+  const connection = {
+    state: "Disconnected",
+    on: (name, fn) => handlers.set(name, fn),
+    onreconnecting() {}, onreconnected(fn) { reconnected = fn; }, onclose() {},
+    async start() { this.state = "Connected"; },
+    async invoke(method, ...args) {
+      calls.push([method, ...args]);
+      switch (method) {
+        case "OpenServiceChat":
+          return { conversation: { conversationId, kind: "service", title: "Sales", members: [{ userId: "me", role: "owner" }] },
+                   queue: { conversationId, deskId: "sales", position: 3, etaSeconds: 150, agentId: null } };
+        case "Sync": return { conversations: [], messages: missed.filter((m) => m.seq > args[0].cursors[conversationId]), hasMore: false };
+        case "GetQueuePosition": return { conversationId, deskId: "sales", position: null, etaSeconds: null, agentId: "crm-7" };
+        case "Send": {
+          const failure = failSends.shift();
+          if (failure === "unavailable") throw new Error("An unexpected error occurred invoking 'Send' on the server. HubException: unavailable: try again");
+          if (failure === "connection") { connection.state = "Reconnecting"; throw new Error("Invocation canceled due to the underlying connection being closed."); }
+        }
+        return { conversationId, seq: ++seq, messageId: `m${seq}`, sentAt: new Date().toISOString(), duplicate: false };
+        default: return null;
+      }
+    },
+  };
+  class HubConnectionBuilder {
+    withUrl(url, options) { this.url = url; this.options = options; return this; }
+    withAutomaticReconnect() { return this; }
+    configureLogging() { return this; }
+    build() { window.__fakeHub.url = this.url; return connection; }
+  }
+  window.signalR = { HubConnectionBuilder, LogLevel: { Warning: 3 } };
+  window.__fakeHub = {
+    calls, conversationId,
+    emit: (name, payload) => handlers.get(name)?.(payload),
+    nextSeq: () => ++seq,
+    failSends, missed,
+    reconnect: () => { connection.state = "Connected"; return reconnected(); },
+  };
+})();
