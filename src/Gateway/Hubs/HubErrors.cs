@@ -9,8 +9,6 @@ public static class HubErrors
     public static HubException Invalid(string message) => Coded(ErrorCodes.Invalid, message);
     public static HubException Forbidden(string message) => Coded(ErrorCodes.Forbidden, message);
     public static HubException NotFound(string message) => Coded(ErrorCodes.NotFound, message);
-    public static HubException RateLimited(string message) => Coded(ErrorCodes.RateLimited, message);
-
     /// <summary>"rate_limited: {message}; retry after {N} ms": clients wait N ms before trying again (protocol.md).</summary>
     public static HubException RateLimited(string message, TimeSpan retryAfter) =>
         Coded(ErrorCodes.RateLimited, $"{message}; retry after {RetryAfter.Milliseconds(retryAfter)} ms");

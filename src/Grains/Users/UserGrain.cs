@@ -64,12 +64,17 @@ internal sealed partial class UserGrain : Grain, IUserGrain
         if (string.IsNullOrWhiteSpace(displayName) || displayName.Length > MaxDisplayNameLength)
             throw ChatException.Invalid($"A display name needs 1 to {MaxDisplayNameLength} characters.");
         if (string.IsNullOrWhiteSpace(role)) throw ChatException.Invalid("A role is required.");
+        // Every sign-in sets the profile; the directory row only needs writing when it is missing or out of date.
+        var relist = !State.Listed || State.DisplayName != displayName.Trim() || State.Role != role;
         State.DisplayName = displayName.Trim();
         State.AvatarUrl = string.IsNullOrWhiteSpace(avatarUrl) ? null : avatarUrl;
         State.Role = role;
-        // Listed before the state says so: a failure between the two only lists the user again next time.
-        await _directory.RecordAsync(Profile());
-        State.Listed = true;
+        if (relist)
+        {
+            // Listed before the state says so: a failure between the two only lists the user again next time.
+            await _directory.RecordAsync(Profile());
+            State.Listed = true;
+        }
         await SaveAsync();
         return Profile();
     }
