@@ -7,7 +7,7 @@ namespace Im.Orleans.Grains;
 /// gap-free seq, durable append before the ack, and fan-out to the members' user grains.
 /// </summary>
 [Alias("im.IConversationGrain")]
-public interface IConversationGrain : IGrainWithStringKey
+public partial interface IConversationGrain : IGrainWithStringKey
 {
     [Alias("OpenDirect")] Task<ConversationView> OpenDirect(string userId, string peerUserId);
     [Alias("CreateGroup")] Task<ConversationView> CreateGroup(string ownerId, string title, IReadOnlyList<string> memberIds);

@@ -7,7 +7,7 @@ namespace Im.Orleans.Grains;
 /// conversation list, contacts and blocks, and the offline queue.
 /// </summary>
 [Alias("im.IUserGrain")]
-public interface IUserGrain : IGrainWithStringKey
+public partial interface IUserGrain : IGrainWithStringKey
 {
     // Called by gateways on behalf of the user's own connections.
     /// <summary>Interleaves with everything: conversation grains ask for names while this grain may be calling them.</summary>

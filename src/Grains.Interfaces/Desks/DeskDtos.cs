@@ -8,6 +8,11 @@ namespace Im.Orleans.Grains;
 /// <param name="NoAnswerTimeout">How long an assigned agent may leave the visitor unanswered before the chat is queued again; zero = never.</param>
 /// <param name="StickyWindow">How long after serving a visitor an agent is preferred for that visitor's next chat.</param>
 /// <param name="Hours">When the desk is open; null = always.</param>
+/// <param name="Greeting">What the widget shows a visitor while the desk is open and an agent is online; null = nothing.</param>
+/// <param name="AwayMessage">What the widget shows out of hours or with nobody online, above leave-a-message; null = a default.</param>
+/// <param name="Labels">The labels agents may put on this desk's service chats.</param>
+/// <param name="QuickReplies">The desk's canned answers, offered to every agent of the desk.</param>
+/// <param name="ReopenWindow">How long after a chat was resolved a visitor writing again reopens it with the same agent (if free).</param>
 [GenerateSerializer, Immutable, Alias("im.DeskSettings")]
 public sealed record DeskSettings(
     string Name,
@@ -16,7 +21,16 @@ public sealed record DeskSettings(
     int AgentCapacity,
     TimeSpan NoAnswerTimeout,
     TimeSpan StickyWindow,
-    BusinessHours? Hours = null);
+    BusinessHours? Hours = null,
+    string? Greeting = null,
+    string? AwayMessage = null,
+    IReadOnlyList<string>? Labels = null,
+    IReadOnlyList<QuickReply>? QuickReplies = null,
+    TimeSpan? ReopenWindow = null);
+
+/// <summary>A canned answer: the agent types <see cref="Shortcut"/> (after a slash) to insert <see cref="Text"/>, whose {placeholders} are filled from the visitor's attributes.</summary>
+[GenerateSerializer, Immutable, Alias("im.QuickReply")]
+public sealed record QuickReply(string Shortcut, string Text);
 
 /// <summary>A service conversation waiting in a desk's queue.</summary>
 [GenerateSerializer, Immutable, Alias("im.QueuedChat")]

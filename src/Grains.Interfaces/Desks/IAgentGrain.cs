@@ -7,7 +7,7 @@ namespace Im.Orleans.Grains;
 /// own capacity: desks offer it chats and it alone decides whether it takes one, so it can never go over capacity.
 /// </summary>
 [Alias("im.IAgentGrain")]
-public interface IAgentGrain : IGrainWithStringKey
+public partial interface IAgentGrain : IGrainWithStringKey
 {
     /// <summary>Online, away, busy or offline; going online tells the agent's desks it takes chats.</summary>
     [Alias("SetStatus")] Task<AgentLoad> SetStatus(string status);

@@ -7,7 +7,7 @@ namespace Im.Orleans.Grains;
 /// conversations, and the assignment of their heads to the desk's online agents.
 /// </summary>
 [Alias("im.IDeskGrain")]
-public interface IDeskGrain : IGrainWithStringKey
+public partial interface IDeskGrain : IGrainWithStringKey
 {
     /// <summary>Creates or changes the desk; agents added are told they belong to it, agents removed that they no longer do.</summary>
     [Alias("Configure")] Task<DeskView> Configure(DeskSettings settings);

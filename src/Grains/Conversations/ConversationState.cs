@@ -1,7 +1,7 @@
 namespace Im.Orleans.Grains.Conversations;
 
 /// <summary>What a conversation persists: kind, title and members. Messages live in the message store, not here.</summary>
-internal sealed class ConversationState
+internal sealed partial class ConversationState
 {
     public bool Exists { get; set; }
     public string Kind { get; set; } = "";

@@ -1,7 +1,7 @@
 namespace Im.Orleans.Grains.Desks;
 
 /// <summary>What an agent persists: status, own capacity, the desks that list it and the chats it holds.</summary>
-internal sealed class AgentState
+internal sealed partial class AgentState
 {
     public string Status { get; set; } = AgentStatus.Offline;
 

@@ -1,7 +1,7 @@
 namespace Im.Orleans.Grains.Desks;
 
 /// <summary>What a desk persists: settings, the queue in order, who serves what, sticky agents and recent handle times.</summary>
-internal sealed class DeskState
+internal sealed partial class DeskState
 {
     /// <summary>Null until the desk is configured; an unconfigured desk refuses visitors.</summary>
     public DeskSettings? Settings { get; set; }

@@ -1,7 +1,7 @@
 namespace Im.Orleans.Grains.Users;
 
 /// <summary>What a user persists: profile, chosen presence, conversation summaries, contacts, blocks and the offline queue.</summary>
-internal sealed class UserState
+internal sealed partial class UserState
 {
     public string? DisplayName { get; set; }
     public string? AvatarUrl { get; set; }
