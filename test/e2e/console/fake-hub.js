@@ -71,5 +71,5 @@
     build() { return connection; }
   }
   window.signalR = { HubConnectionBuilder, LogLevel: { Warning: 3 }, HubConnectionState: { Connected: "Connected", Disconnected: "Disconnected" } };
-  window.__fakeHub = { calls, missing: [], emit: (name, payload) => handlers.get(name)?.(payload) };
+  window.__fakeHub = { calls, missing: window.__fakeMissing || [], emit: (name, payload) => handlers.get(name)?.(payload) };
 })();
