@@ -110,7 +110,7 @@ describe("visitor widget in Chromium", { timeout: 180_000 }, () => {
     const { context, page } = await openHost({ desk: "sales", fake: "1", open: "true" });
     await page.locator("[data-im-widget] .status", { hasText: "number 3 in line" }).waitFor();
     await page.evaluate(() => window.__fakeHub.failSends.push("unavailable", "connection"));
-    await page.locator("[data-im-widget] textarea").fill("Hello?");
+    await page.locator("[data-im-widget] form.composer textarea").fill("Hello?");
     await page.keyboard.press("Enter");
     // Two failed attempts (unavailable, then the connection dropped): the message waits for the reconnect.
     await page.waitForFunction(() => window.__fakeHub.calls.filter((c) => c[0] === "Send").length === 2);
@@ -150,7 +150,7 @@ describe("visitor widget in Chromium", { timeout: 180_000 }, () => {
       });
       await page.locator("[data-im-widget] .status", { hasText: "chatting with Anna" }).waitFor();
       await page.locator("[data-im-widget] .typing", { hasText: "Anna is typing" }).waitFor();
-      await page.locator("[data-im-widget] textarea").fill("Where is my order #1234?");
+      await page.locator("[data-im-widget] form.composer textarea").fill("Where is my order #1234?");
       await page.keyboard.press("Enter");
       await page.locator("[data-im-widget] li.mine:not(.pending)").waitFor();
       const texts = await page.locator("[data-im-widget] li.msg").allTextContents();
@@ -159,6 +159,72 @@ describe("visitor widget in Chromium", { timeout: 180_000 }, () => {
       assert.equal(sends.length, 1);
       assert.equal(sends[0].text, "Where is my order #1234?");
       await page.screenshot({ path: path.join(artifactsDir, `widget-${name}-chatting.png`) });
+      assert.deepEqual(page.errors ?? [], []);
+      await context.close();
+    });
+  }
+
+  // A 1x1 PNG, answered for every file the widget shows in these stand-in tests.
+  const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+  const widgetCalls = (page, name) => page.evaluate((n) => window.__fakeHub.calls.filter((c) => c[0] === n).map((c) => c[1]), name);
+
+  for (const [name, viewport] of [["desktop", { width: 1280, height: 800 }], ["phone", { width: 390, height: 844 }]]) {
+    it(`offers a leave-a-message form when the desk is away, then confirms it (${name})`, async () => {
+      const { context, page } = await openHost({ desk: "sales", fake: "1", away: "1", open: "true" }, viewport);
+      await page.locator("[data-im-widget] .away-text", { hasText: "away until Monday" }).waitFor();
+      assert.equal(await page.locator("[data-im-widget] form.composer").isVisible(), false, "no chat composer while away");
+      assert.equal((await widgetCalls(page, "OpenServiceChat")).length, 0, "nobody is queued while the desk is away");
+      const fields = page.locator("[data-im-widget] form.away");
+      await fields.locator("input").nth(0).fill("Ann");
+      await fields.locator("input").nth(1).fill("ann@example.com");
+      await fields.locator("textarea").fill("Please call me about my invoice.");
+      await page.screenshot({ path: path.join(artifactsDir, `widget-${name}-away.png`) });
+      await fields.locator("button").click();
+      await page.locator("[data-im-widget] .sys.confirm").waitFor();
+      assert.deepEqual(await widgetCalls(page, "LeaveMessage"), [{ deskId: "sales", name: "Ann", contact: "ann@example.com", text: "Please call me about my invoice." }]);
+      assert.equal(await fields.isVisible(), false);
+      // The answer arrives later in the same conversation.
+      await page.evaluate(() => { const h = window.__fakeHub; h.emit("message", { conversationId: h.conversationId, seq: h.nextSeq(), senderId: "crm-7", kind: "text", text: "Hi Ann, we will call you today." }); });
+      await page.locator("[data-im-widget] li.theirs", { hasText: "we will call you today" }).waitFor();
+      await page.screenshot({ path: path.join(artifactsDir, `widget-${name}-message-left.png`) });
+      assert.deepEqual(page.errors ?? [], []);
+      await context.close();
+    });
+
+    it(`greets, sends an image, shows a transfer and asks for a rating after the chat ends (${name})`, async () => {
+      const { context, page } = await openHost({ desk: "sales", fake: "1", open: "true" }, viewport);
+      await context.route("**/api/files", (route) => route.fulfill({ contentType: "application/json", headers: { "Access-Control-Allow-Origin": "*" },
+        body: JSON.stringify({ id: "f1", conversationId: "s:sales:visitor", fileName: "receipt.png", contentType: "image/png", size: PNG.length, kind: "image" }) }));
+      await context.route("**/api/files/*", (route) => route.fulfill({ contentType: "image/png", body: PNG }));
+      await page.locator("[data-im-widget] .sys.greeting", { hasText: "How can we help" }).waitFor();
+      await page.evaluate(() => {
+        const h = window.__fakeHub;
+        h.emit("conversation", { conversationId: h.conversationId, members: [{ userId: "me", role: "owner" }, { userId: "crm-7", role: "agent", displayName: "Anna" }] });
+        h.emit("queue", { conversationId: h.conversationId, deskId: "sales", position: null, etaSeconds: null, agentId: "crm-7" });
+      });
+      await page.locator("[data-im-widget] input[type=file]").setInputFiles({ name: "receipt.png", mimeType: "image/png", buffer: PNG });
+      await page.locator("[data-im-widget] li.mine.file:not(.pending) img").waitFor();
+      const [sent] = await widgetCalls(page, "Send");
+      assert.equal(sent.kind, "image");
+      assert.equal(sent.attachmentId, "f1");
+      // Transferred: another agent joins in place of the first.
+      await page.evaluate(() => {
+        const h = window.__fakeHub;
+        h.emit("conversation", { conversationId: h.conversationId, members: [{ userId: "me", role: "owner" }, { userId: "crm-9", role: "agent", displayName: "Ben" }] });
+        h.emit("queue", { conversationId: h.conversationId, deskId: "sales", position: null, etaSeconds: null, agentId: "crm-9" });
+      });
+      await page.locator("[data-im-widget] .sys.transfer", { hasText: "Now served by Ben" }).waitFor();
+      assert.equal(await page.locator("[data-im-widget] .sys.transfer").count(), 1, "one line per transfer");
+      assert.match(await status(page).textContent(), /chatting with Ben/);
+      // Resolved: the queue event with everything null.
+      await page.evaluate(() => { const h = window.__fakeHub; h.emit("queue", { conversationId: h.conversationId, deskId: "sales", position: null, etaSeconds: null, agentId: null }); });
+      await page.locator("[data-im-widget] li.rate").waitFor();
+      await page.locator("[data-im-widget] .star").nth(3).click();
+      await page.locator("[data-im-widget] li.rate textarea").fill("Quick and friendly");
+      await page.screenshot({ path: path.join(artifactsDir, `widget-${name}-rating.png`) });
+      await page.locator("[data-im-widget] li.rate button.send").click();
+      await page.locator("[data-im-widget] li.rate", { hasText: "Thank you for your feedback" }).waitFor();
+      assert.deepEqual(await widgetCalls(page, "RateServiceChat"), [{ conversationId: "s:sales:visitor", rating: 4, comment: "Quick and friendly" }]);
       assert.deepEqual(page.errors ?? [], []);
       await context.close();
     });

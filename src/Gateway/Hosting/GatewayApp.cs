@@ -8,6 +8,7 @@ using Im.Orleans.Grains.Hosting;
 using Im.Orleans.Grains.Options;
 using Im.Orleans.Grains.Storage;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Rewrite;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
@@ -66,6 +67,8 @@ public static class GatewayApp
         // Before static files, auth and SignalR: at the cap a new hub connection costs as little as possible.
         app.UseWebSockets();
         app.UseMiddleware<HubConnectionGate>();
+        // The agent console is a static page (wwwroot/console.html) that answers at /console.
+        app.UseRewriter(new RewriteOptions().AddRewrite("^console/?$", "console.html", skipRemainingRules: true));
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();

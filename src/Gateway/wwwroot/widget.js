@@ -17,7 +17,7 @@
 
   const w = {
     conn: null, session: null, me: null, convId: null, lastSeq: 0, agent: null, ended: false, started: null,
-    seqs: new Set(), pending: new Map(), lastTyping: 0, typingTimer: 0,
+    seqs: new Set(), pending: new Map(), lastTyping: 0, typingTimer: 0, served: false, rated: false,
   };
 
   // ---- DOM (built with createElement only: message text never becomes markup) ----
@@ -39,8 +39,20 @@
   const form = el("form", "composer");
   const input = el("textarea"); input.rows = 1; input.placeholder = "Write a message\u2026"; input.setAttribute("aria-label", "Message"); input.maxLength = 4000;
   const send = el("button", "send", "Send"); send.type = "submit";
-  form.append(input, send);
-  panel.append(head, log, typing, form);
+  const attach = el("label", "attach", "+"); attach.title = "Send a file or an image";
+  const file = el("input"); file.type = "file"; file.hidden = true; file.setAttribute("aria-label", "Attach a file");
+  attach.append(file);
+  form.append(attach, input, send);
+  // Outside the desk's hours or with nobody online: the away message and a form that leaves a message instead.
+  const away = el("form", "away"); away.hidden = true;
+  const awayText = el("p", "away-text");
+  const field = (label, node) => { const l = el("label", null, label); l.append(node); return l; };
+  const awayName = el("input"); awayName.maxLength = 100; awayName.required = true; awayName.value = data.name || "";
+  const awayContact = el("input"); awayContact.maxLength = 200; awayContact.required = true; awayContact.placeholder = "E-mail or phone";
+  const awayMsg = el("textarea"); awayMsg.maxLength = 4000; awayMsg.required = true; awayMsg.rows = 4;
+  const awaySend = el("button", "send", "Leave a message"); awaySend.type = "submit";
+  away.append(awayText, field("Name", awayName), field("How can we reach you?", awayContact), field("Message", awayMsg), awaySend);
+  panel.append(head, log, away, typing, form);
   root.append(css, panel, launcher);
   (document.body || document.documentElement).append(host);
 
@@ -54,6 +66,8 @@
   close.addEventListener("click", () => setOpen(false));
   input.addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); } });
   input.addEventListener("input", sendTyping);
+  file.addEventListener("change", () => { const f = file.files[0]; file.value = ""; if (f) sendFile(f); });
+  away.addEventListener("submit", (e) => { e.preventDefault(); leaveMessage().catch(fail); });
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const text = input.value.trim();
@@ -154,11 +168,42 @@
     }
     await afterConnect().catch(fail);
   }
-  // First connect: open (or reopen) the chat. Reconnect: only catch up — reopening would queue a finished chat again.
+  // First connect: open (or reopen) the chat. Reconnect: only catch up -- reopening would queue a finished chat again.
   async function afterConnect() {
+    if (!w.convId && !(await deskInfo())) return;
     if (!w.convId) await openChat();
     else { await sync(); showQueue(await w.conn.invoke("GetQueuePosition", w.convId)); }
     for (const [clientMsgId, p] of w.pending) if (p.retry) deliver(clientMsgId, p);
+  }
+  // GetDeskInfo: the greeting, or (nobody there) the away message and the leave-a-message form. A server without
+  // the method still opens the chat.
+  async function deskInfo() {
+    if (w.info) return w.info.available;
+    try { w.info = await w.conn.invoke("GetDeskInfo", desk); } catch (error) {
+      if (/Method does not exist/i.test(String(error?.message))) { w.info = { available: true }; return true; }
+      throw error;
+    }
+    if (w.info.available) { if (w.info.message) system(w.info.message, "greeting"); return true; }
+    awayText.textContent = w.info.message || "We are away right now. Leave a message and we will answer here.";
+    setStatus(w.info.nextOpeningAt ? `Back ${new Date(w.info.nextOpeningAt).toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" })}` : "Nobody is here right now", "away");
+    showAway(true);
+    return false;
+  }
+  function showAway(on) { away.hidden = !on; form.hidden = on; panel.dataset.phase = on ? "away" : panel.dataset.phase; }
+  async function leaveMessage() {
+    awaySend.disabled = true;
+    try {
+      const ticket = await w.conn.invoke("LeaveMessage", { deskId: desk, name: awayName.value.trim(), contact: awayContact.value.trim(), text: awayMsg.value.trim() });
+      w.convId = ticket?.conversationId || `s:${desk}:${w.me}`;
+      showAway(false);
+      await sync();
+      system("Thank you! We got your message and will answer here (and reach you at the contact you gave).", "confirm");
+      setStatus("Message sent", "ticket");
+      w.ended = false; w.ticket = true;
+    } catch (error) {
+      awaySend.disabled = false;
+      awayText.textContent = `Your message could not be sent: ${errorText(error)}`;
+    }
   }
   async function openChat() {
     const r = await w.conn.invoke("OpenServiceChat", desk);
@@ -180,8 +225,14 @@
   // ---- queue, agent, messages ----
   function showQueue(q) {
     if (!q || q.conversationId !== w.convId) return;
+    const wasServed = w.served;
     w.ended = !q.agentId && q.position == null;
-    if (q.agentId) setStatus(`You are chatting with ${w.agent?.displayName || q.agentId}`, "assigned");
+    if (q.agentId) { w.served = true; w.rated = false; rating.remove(); }
+    if (q.agentId && w.lastAgentId && q.agentId !== w.lastAgentId) system(`Now served by ${w.agent?.userId === q.agentId ? w.agent.displayName : q.agentId}`, "transfer");
+    if (q.agentId) w.lastAgentId = q.agentId;
+    if (!q.agentId && q.position != null && wasServed) { w.served = false; system("You were passed on to a colleague. Please wait a moment.", "transfer"); }
+    if (w.ended && wasServed) { w.served = false; w.lastAgentId = null; askRating(); }
+    if (q.agentId) setStatus(`You are chatting with ${w.agent?.userId === q.agentId ? w.agent.displayName : q.agentId}`, "assigned");
     else if (q.position != null) {
       const eta = q.etaSeconds == null ? "" : ` \u00b7 about ${q.etaSeconds < 90 ? `${Math.max(1, Math.round(q.etaSeconds))} s` : `${Math.round(q.etaSeconds / 60)} min`}`;
       setStatus(q.position === 1 ? `You are next in line${eta}` : `You are number ${q.position} in line${eta}`, "queued");
@@ -191,7 +242,12 @@
     // Strict: a push may come before OpenServiceChat answers, and the visitor may be in other conversations.
     if (!v || !w.convId || v.conversationId !== w.convId) return;
     const agent = (v.members || []).find((m) => m.role === "agent") || null;
+    const before = w.agent?.userId;
     w.agent = agent && { userId: agent.userId, displayName: agent.displayName || agent.userId };
+    if (w.agent && before && before !== w.agent.userId && w.lastAgentId !== w.agent.userId) {
+      w.lastAgentId = w.agent.userId;
+      system(`Now served by ${w.agent.displayName}`, "transfer");
+    }
     if (w.agent) setStatus(`You are chatting with ${w.agent.displayName}`, "assigned");
   }
   function onMessage(m) {
@@ -204,10 +260,11 @@
     const gap = m.seq > w.lastSeq + 1 && w.lastSeq > 0;
     w.lastSeq = Math.max(w.lastSeq, m.seq);
     const mine = m.senderId === w.me;
-    const node = el("li", `msg ${mine ? "mine" : "theirs"}`, m.recalled ? "message withdrawn" : m.text ?? (m.attachment ? `\u{1f4ce} ${m.attachment.fileName}` : ""));
+    const node = el("li", `msg ${mine ? "mine" : "theirs"}`, m.recalled ? "message withdrawn" : m.attachment ? null : m.text ?? "");
+    if (!m.recalled && m.attachment) showAttachment(node, m);
     node.dataset.seq = String(m.seq);
     const after = [...log.querySelectorAll("li[data-seq]")].find((n) => Number(n.dataset.seq) > m.seq);
-    log.insertBefore(node, after || log.querySelector("li.pending"));
+    log.insertBefore(node, after || log.querySelector("li.pending, li.rate"));
     if (!mine) typing.textContent = "";
     log.scrollTop = log.scrollHeight;
     if (gap) sync().catch(() => { /* the next reconnect catches up */ });
@@ -244,8 +301,9 @@
       if (w.ended) await openChat(); // a finished chat is queued again by the next message
       for (;;) {
         try {
-          const ack = await w.conn.invoke("Send", { conversationId: w.convId, clientMsgId, kind: "text", text: p.text });
-          onMessage({ ...ack, clientMsgId, senderId: w.me, kind: "text", text: p.text, recalled: false });
+          const body = p.attachment ? { kind: p.kind, attachmentId: p.attachment.id } : { kind: "text", text: p.text };
+          const ack = await w.conn.invoke("Send", { conversationId: w.convId, clientMsgId, ...body });
+          onMessage({ ...ack, clientMsgId, senderId: w.me, text: null, attachment: p.attachment || null, ...body, recalled: false });
           return;
         } catch (error) {
           const code = errorCode(error);
@@ -259,6 +317,78 @@
       if (!errorCode(error)) { p.retry = true; return; }
       p.node.classList.add("failed");
       p.node.title = errorText(error);
+    }
+  }
+
+  // ---- system lines, the rating form, attachments ----
+  function system(text, kind) {
+    const node = el("li", `sys ${kind || ""}`, text);
+    log.insertBefore(node, log.querySelector("li.pending, li.rate"));
+    log.scrollTop = log.scrollHeight;
+  }
+  // After the agent resolved the chat (queue with everything null once served): 1-5 stars and a comment.
+  const rating = el("li", "rate");
+  function askRating() {
+    if (w.rated || !w.convId) return;
+    let stars = 0;
+    const row = el("div", "stars");
+    const buttons = [1, 2, 3, 4, 5].map((n) => {
+      const b = el("button", "star", "\u2605"); b.type = "button"; b.setAttribute("aria-label", `${n} of 5`); b.dataset.n = String(n);
+      b.addEventListener("click", () => { stars = n; buttons.forEach((x, i) => x.classList.toggle("on", i < n)); ok.disabled = false; });
+      return b;
+    });
+    row.append(...buttons);
+    const comment = el("textarea"); comment.rows = 2; comment.maxLength = 1000; comment.placeholder = "Anything to add? (optional)";
+    const ok = el("button", "send", "Send rating"); ok.type = "button"; ok.disabled = true;
+    const note = el("p", "rate-note");
+    ok.addEventListener("click", async () => {
+      ok.disabled = true;
+      try {
+        await w.conn.invoke("RateServiceChat", { conversationId: w.convId, rating: stars, comment: comment.value.trim() || null });
+        w.rated = true;
+        rating.replaceChildren(el("p", "rate-title", "Thank you for your feedback!"));
+      } catch (error) { note.textContent = `Not sent: ${errorText(error)}`; ok.disabled = false; }
+    });
+    rating.replaceChildren(el("p", "rate-title", "How did we do?"), row, comment, ok, note);
+    log.append(rating);
+    log.scrollTop = log.scrollHeight;
+  }
+  function fileUrl(id) { return `${gateway}/api/files/${encodeURIComponent(id)}?access_token=${encodeURIComponent(w.session.token)}`; }
+  // Images inline, other files as links; the file endpoint takes the token as a query parameter (img cannot send headers).
+  function showAttachment(node, m) {
+    const a = m.attachment;
+    const url = a.id ? fileUrl(a.id) : null;
+    if (url && (m.kind === "image" || /^image\//.test(a.contentType || ""))) {
+      const img = el("img"); img.src = url; img.alt = a.fileName || "image";
+      img.addEventListener("load", () => { log.scrollTop = log.scrollHeight; });
+      node.append(img, el("span", "cap", a.fileName || ""));
+    } else {
+      const link = el("a", null, `\u{1f4ce} ${a.fileName || "file"}`);
+      if (url) { link.href = url; link.target = "_blank"; link.rel = "noopener noreferrer"; }
+      node.append(link);
+    }
+    node.classList.add("file");
+  }
+  async function sendFile(f) {
+    const clientMsgId = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+    const node = el("li", "msg mine pending", `Sending ${f.name}\u2026`);
+    log.insertBefore(node, log.querySelector("li.rate"));
+    log.scrollTop = log.scrollHeight;
+    try {
+      if (!w.convId) throw new Error("the chat is not open yet");
+      const body = new FormData();
+      body.append("file", f, f.name);
+      body.append("conversationId", w.convId);
+      const response = await fetch(`${gateway}/api/files`, { method: "POST", headers: { Authorization: `Bearer ${w.session.token}` }, body });
+      const answer = await response.json().catch(() => ({}));
+      if (!response.ok) throw new Error(response.status === 413 ? "the file is too large" : answer.error || `upload failed (${response.status})`);
+      const kind = /^image\//.test(answer.contentType || "") ? "image" : "file";
+      const p = { node, retry: false, kind, attachment: { id: answer.id, fileName: answer.fileName, contentType: answer.contentType, size: answer.size } };
+      w.pending.set(clientMsgId, p);
+      deliver(clientMsgId, p);
+    } catch (error) {
+      node.classList.add("failed");
+      node.textContent = `${f.name}: ${errorText(error)}`;
     }
   }
 

@@ -6,6 +6,7 @@
   const calls = [];
   const conversationId = "s:sales:visitor";
   let seq = 0;
+  const away = new URLSearchParams(location.search).get("away") === "1";
   const failSends = [];      // "unavailable" | "connection": how the next Send calls fail
   const missed = [];         // messages only a Sync returns (pushed while the connection was down)
   let reconnected = () => {};
@@ -21,6 +22,15 @@
           return { conversation: { conversationId, kind: "service", title: "Sales", members: [{ userId: "me", role: "owner" }] },
                    queue: { conversationId, deskId: "sales", position: 3, etaSeconds: 150, agentId: null } };
         case "Sync": return { conversations: [], messages: missed.filter((m) => m.seq > args[0].cursors[conversationId]), hasMore: false };
+        case "GetDeskInfo":
+          // "?away=1" on the host page: the desk is closed, so the widget offers the leave-a-message form.
+          return away
+            ? { deskId: "sales", name: "Sales", open: false, nextOpeningAt: null, available: false, message: "We are away until Monday. Leave us a message!" }
+            : { deskId: "sales", name: "Sales", open: true, nextOpeningAt: null, available: true, message: "Hi! How can we help?" };
+        case "LeaveMessage":
+          return { conversationId, deskId: "sales", name: args[0].name, contact: args[0].contact, text: args[0].text };
+        case "RateServiceChat":
+          return { conversationId, deskId: "sales", status: "resolved", rating: args[0].rating, ratingComment: args[0].comment };
         case "GetQueuePosition": return { conversationId, deskId: "sales", position: null, etaSeconds: null, agentId: "crm-7" };
         case "Send": {
           const failure = failSends.shift();
