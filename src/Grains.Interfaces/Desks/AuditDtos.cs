@@ -36,6 +36,9 @@ public static class AuditActions
     public const string Block = "block";
     public const string Unblock = "unblock";
     public const string TakeOver = "take_over";
+    public const string Transfer = "transfer";
+    public const string Ticket = "ticket";
+    public const string TakeTicket = "take_ticket";
 }
 
 /// <summary>Actors that are not users.</summary>
