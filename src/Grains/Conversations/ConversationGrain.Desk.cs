@@ -6,8 +6,12 @@ namespace Im.Orleans.Grains.Conversations;
 /// </summary>
 internal sealed partial class ConversationGrain
 {
-    public Task<ServingDesk?> GetServingDesk() =>
-        Task.FromResult(ServingDeskId() is { } deskId ? new ServingDesk(deskId, State.DeskTransferId) : null);
+    public Task<ServingDesk?> GetServingDesk()
+    {
+        // The hub asks for ids clients send: an id nobody created keeps no activation.
+        if (!State.Exists) DeactivateOnIdle();
+        return Task.FromResult(ServingDeskId() is { } deskId ? new ServingDesk(deskId, State.DeskTransferId) : null);
+    }
 
     public async Task MoveToDesk(string deskId, string transferId)
     {
