@@ -21,7 +21,7 @@ public sealed partial class ChatHub
     public async Task<QueueStatus> GetQueuePosition(JsonElement conversationId)
     {
         var id = HubArguments.Id(conversationId, "conversationId");
-        var desk = ServiceDesk(id);
+        var desk = await ServingDeskAsync(id);
         // Only members (the visitor, the serving agent) may see the ticket; GetView answers not_found or forbidden.
         await ConversationGrain(id).GetView(Me);
         var ticket = await grains.GetGrain<IDeskGrain>(desk).Position(id);
@@ -46,7 +46,7 @@ public sealed partial class ChatHub
     {
         RequireAgent();
         var id = HubArguments.Id(conversationId, "conversationId");
-        return await grains.GetGrain<IDeskGrain>(ServiceDesk(id)).FinishServiceChat(Me, id);
+        return await grains.GetGrain<IDeskGrain>(await ServingDeskAsync(id)).FinishServiceChat(Me, id);
     }
 
     /// <summary>A supervisor of the desk, or an operator, takes a served chat over (the grain checks the desk's supervisor list unless told the caller is an operator).</summary>
@@ -54,7 +54,7 @@ public sealed partial class ChatHub
     {
         RequireAgent();
         var id = HubArguments.Id(conversationId, "conversationId");
-        var desk = ServiceDesk(id);
+        var desk = await ServingDeskAsync(id);
         return QueueStatus.From(desk, await grains.GetGrain<IDeskGrain>(desk).TakeOverAs(id, Me, IsOperator));
     }
 
@@ -75,8 +75,14 @@ public sealed partial class ChatHub
         return value.GetString()!;
     }
 
-    private static string ServiceDesk(string conversationId) =>
-        ConversationIds.TryParseService(conversationId, out var desk, out _)
-            ? desk
-            : throw HubErrors.Invalid("conversationId must be a service conversation (s:<deskId>:<visitorId>)");
+    /// <summary>
+    /// The desk serving a service conversation now: the one in its id until a transfer moved it (the conversation
+    /// records where it is; the id stays the same for life).
+    /// </summary>
+    private async Task<string> ServingDeskAsync(string conversationId)
+    {
+        if (!ConversationIds.TryParseService(conversationId, out var home, out _))
+            throw HubErrors.Invalid("conversationId must be a service conversation (s:<deskId>:<visitorId>)");
+        return (await ConversationGrain(conversationId).GetServingDesk())?.DeskId ?? home;
+    }
 }

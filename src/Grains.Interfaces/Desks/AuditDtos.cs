@@ -37,6 +37,9 @@ public static class AuditActions
     public const string Unblock = "unblock";
     public const string TakeOver = "take_over";
     public const string DeskChanged = "desk_changed";
+    public const string Transfer = "transfer";
+    public const string Ticket = "ticket";
+    public const string TakeTicket = "take_ticket";
 }
 
 /// <summary>Actors that are not users.</summary>

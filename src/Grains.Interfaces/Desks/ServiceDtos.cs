@@ -17,6 +17,9 @@ public sealed record QueueStatus(string ConversationId, string DeskId, int? Posi
 [GenerateSerializer, Immutable, Alias("im.ServiceChat")]
 public sealed record ServiceChat(ConversationView Conversation, QueueStatus Queue);
 
-/// <summary>The "assigned" event: a desk gave the agent a visitor's service conversation.</summary>
+/// <summary>
+/// The "assigned" event: a desk gave the agent a visitor's service conversation. After a transfer to this agent,
+/// <see cref="TransferredFrom"/> names the agent who had it and <see cref="Note"/> is their private note (never the visitor's).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("im.AssignedEvent")]
-public sealed record AssignedEvent(string ConversationId, string DeskId, string VisitorId);
+public sealed record AssignedEvent(string ConversationId, string DeskId, string VisitorId, string? TransferredFrom = null, string? Note = null);

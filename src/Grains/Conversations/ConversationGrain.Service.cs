@@ -86,7 +86,8 @@ internal sealed partial class ConversationGrain : Grain
         }
         if (State.AssignedAgentId is not { } agentId || _replyReportedFor == agentId) return;
         if (!appended.Exists(m => m.SenderId == agentId)) return;
-        if (!ConversationIds.TryParseService(Id, out var deskId, out _)) return;
+        // The desk serving it now, which after a transfer is not the one in the id.
+        if (ServingDeskId() is not { } deskId) return;
         _replyReportedFor = agentId;
         _ = TellDeskAsync(GrainFactory.GetGrain<IDeskGrain>(deskId), agentId);
     }

@@ -21,6 +21,9 @@ internal sealed partial class DeskGrain
         var conversationId = ConversationIds.Service(DeskId, visitorId);
         var conversation = Conversation(conversationId);
         var view = await conversation.OpenService(visitorId, DeskId, settings.Name);
+        // Transferred to another desk and still there: it is not queued here a second time.
+        if (await ServedElsewhereAsync(conversationId) is { } elsewhere) return new ServiceChat(view, elsewhere);
+        await DropTicketAsync(conversationId);
         // Queued or served already keeps its place; a chat finished earlier is queued again (same conversation, new turn).
         var ticket = await Enqueue(conversationId, visitorId);
         // An agent may have joined during the enqueue: answer with the members as they are now.
@@ -68,9 +71,9 @@ internal sealed partial class DeskGrain
         }
     }
 
-    // Conversations queued by other means (tests of the queue alone) have no conversation grain to join.
-    private bool IsServiceChat(string conversationId) =>
-        ConversationIds.TryParseService(conversationId, out var deskId, out _) && deskId == DeskId;
+    // Conversations queued by other means (tests of the queue alone) have no conversation grain to join. Any desk's
+    // id counts: a chat transferred here keeps the id of the desk it came from.
+    private static bool IsServiceChat(string conversationId) => ConversationIds.TryParseService(conversationId, out _, out _);
 
     private IConversationGrain Conversation(string conversationId) => GrainFactory.GetGrain<IConversationGrain>(conversationId);
 

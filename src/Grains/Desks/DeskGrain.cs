@@ -92,6 +92,7 @@ internal sealed partial class DeskGrain : Grain, IDeskGrain
     private async Task DrainIfWaitingAsync(CancellationToken cancellationToken)
     {
         await TakeBackUnansweredAsync();
+        await FlowTickAsync();
         if (State.Queue.Count > 0) await DrainAsync();
     }
 
