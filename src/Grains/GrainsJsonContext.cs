@@ -13,6 +13,8 @@ namespace Im.Orleans.Grains;
 [JsonSerializable(typeof(GatewayRegistryState))]
 [JsonSerializable(typeof(DeskState))]
 [JsonSerializable(typeof(AgentState))]
+[JsonSerializable(typeof(Desks.Cases.ServiceCaseState))]
+[JsonSerializable(typeof(Desks.Cases.DeskCasesState))]
 internal sealed partial class GrainsJsonContext : JsonSerializerContext
 {
 }
