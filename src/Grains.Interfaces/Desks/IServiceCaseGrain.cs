@@ -35,8 +35,11 @@ public interface IServiceCaseGrain : IGrainWithStringKey
     /// <summary>The conversation: <paramref name="agentId"/> joined as the assigned agent.</summary>
     [OneWay] [Alias("Assigned")] Task Assigned(string agentId, DateTimeOffset at);
 
-    /// <summary>The desk: the chat was finished by its agent; <paramref name="timeZone"/> (the desk's, null = UTC) dates it for the figures.</summary>
-    [OneWay] [Alias("Resolved")] Task Resolved(string deskId, string agentId, DateTimeOffset at, string? timeZone);
+    /// <summary>
+    /// The desk: the chat was finished by its agent; <paramref name="timeZone"/> (the desk's, null = UTC) dates it for the
+    /// figures. Awaited by the desk, so FinishServiceChat's caller reads the case resolved.
+    /// </summary>
+    [Alias("Resolved")] Task Resolved(string deskId, string agentId, DateTimeOffset at, string? timeZone);
 
     /// <summary>The conversation stored these messages, in order.</summary>
     [OneWay] [Alias("MessagesStored")] Task MessagesStored(IReadOnlyList<CaseWrite> writes);

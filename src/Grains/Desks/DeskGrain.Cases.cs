@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace Im.Orleans.Grains.Desks;
 
 /// <summary>
-/// Service cases at the desk (ServiceCaseGrain): the desk reports queueing and resolution one-way (it never awaits a
-/// case, so a case may call it one-way without any deadlock), reopens a chat the visitor wrote in again, and resolves on
+/// Service cases at the desk (ServiceCaseGrain): the desk reports queueing one-way and awaits the resolution report (a
+/// case calls the desk only one-way, so nothing can deadlock), reopens a chat the visitor wrote in again, and resolves on
 /// a supervisor's word.
 /// </summary>
 internal sealed partial class DeskGrain
@@ -89,7 +89,16 @@ internal sealed partial class DeskGrain
     {
         State.ReopenPreferred.Remove(served.VisitorId);
         var now = _time.GetUtcNow();
-        if (IsCase(conversationId)) _ = Case(conversationId).Resolved(DeskId, served.AgentId, now, State.Settings?.Hours?.TimeZone);
+        try
+        {
+            // Awaited (a case never awaits the desk): whoever finished the chat reads it resolved right after.
+            if (IsCase(conversationId)) await Case(conversationId).Resolved(DeskId, served.AgentId, now, State.Settings?.Hours?.TimeZone);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The chat is finished all the same; the case shows its last status until the next report.
+            _logger.LogWarning(e, "Desk {Desk} could not tell case {Conversation} it was resolved", DeskId, conversationId);
+        }
         await AuditAsync(_resolvingActor ?? served.AgentId, CaseAuditActions.Resolve, conversationId, $"agent {served.AgentId}");
     }
 
