@@ -47,12 +47,12 @@ internal sealed class DeskCasesGrain : Grain, IDeskCasesGrain
             sums.Chats++;
             if (chat.FirstResponse is { } first && first >= TimeSpan.Zero)
             {
-                sums.FirstResponseSeconds += (long)first.TotalSeconds;
+                sums.FirstResponseMs += (long)first.TotalMilliseconds;
                 sums.FirstResponses++;
             }
             if (chat.Handle is { } handle && handle >= TimeSpan.Zero)
             {
-                sums.HandleSeconds += (long)handle.TotalSeconds;
+                sums.HandleMs += (long)handle.TotalMilliseconds;
                 sums.Handles++;
             }
         }
@@ -109,8 +109,8 @@ internal sealed class DeskCasesGrain : Grain, IDeskCasesGrain
     private static DayFigures Figure(string date, FigureSums s) => new(
         date,
         s.Chats,
-        s.FirstResponses == 0 ? null : (long)Math.Round((double)s.FirstResponseSeconds / s.FirstResponses),
-        s.Handles == 0 ? null : (long)Math.Round((double)s.HandleSeconds / s.Handles),
+        s.FirstResponses == 0 ? null : (long)Math.Round(s.FirstResponseMs / 1000.0 / s.FirstResponses),
+        s.Handles == 0 ? null : (long)Math.Round(s.HandleMs / 1000.0 / s.Handles),
         s.Ratings == 0 ? null : Math.Round((double)s.RatingSum / s.Ratings, 2),
         s.Ratings);
 

@@ -17,7 +17,7 @@ internal sealed class CaseIndexEntry
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>Sums, not averages, so each chat and rating adds in O(1) and a replaced rating is taken out exactly.</summary>
+/// <summary>Sums in milliseconds (a per-chat rounding to seconds would skew the mean), not averages, so each chat and rating adds in O(1) and a replaced rating is taken out exactly.</summary>
 internal sealed class DaySums
 {
     public FigureSums Desk { get; set; } = new();
@@ -27,9 +27,9 @@ internal sealed class DaySums
 internal sealed class FigureSums
 {
     public int Chats { get; set; }
-    public long FirstResponseSeconds { get; set; }
+    public long FirstResponseMs { get; set; }
     public int FirstResponses { get; set; }
-    public long HandleSeconds { get; set; }
+    public long HandleMs { get; set; }
     public int Handles { get; set; }
     public long RatingSum { get; set; }
     public int Ratings { get; set; }
