@@ -71,13 +71,6 @@ public static class CaseAuditActions
     public const string Labels = "labels";
 }
 
-/// <summary>The events of service cases pushed to staff devices.</summary>
-public static class CaseEventNames
-{
-    public const string Note = "note";
-    public const string Case = "case";
-}
-
 /// <summary>A desk's supervisor board: the live queue, the agents, and today's figures.</summary>
 [GenerateSerializer, Immutable, Alias("im.DeskBoard")]
 public sealed record DeskBoard(

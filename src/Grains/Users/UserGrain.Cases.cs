@@ -17,13 +17,13 @@ internal sealed partial class UserGrain : Grain
 
     public Task PushNote(ServiceNote note)
     {
-        Push(CaseEventNames.Note, note);
+        Push(ClientEventNames.Note, note);
         return Task.CompletedTask;
     }
 
     public Task PushCase(ServiceCase serviceCase)
     {
-        Push(CaseEventNames.Case, serviceCase);
+        Push(ClientEventNames.Case, serviceCase);
         return Task.CompletedTask;
     }
 }

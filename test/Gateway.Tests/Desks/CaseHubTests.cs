@@ -136,7 +136,7 @@ public sealed class CaseHubTests(GatewayFixture fixture)
         {
             var response = await PostTokenAsync(new { userId, displayName = "Ann", role = "user", attributes });
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            Assert.Equal("invalid", (await response.Content.ReadFromJsonAsync<JsonElement>()).Str("error"));
+            Assert.StartsWith("invalid", (await response.Content.ReadFromJsonAsync<JsonElement>()).Str("error"));
         }
     }
 

@@ -55,7 +55,7 @@ public sealed class CaseStatusTests(SharedChatSilo shared) : IClassFixture<Share
 
         await Eventually.Holds(() =>
         {
-            var statuses = agentDevice.Of<ServiceCase>(CaseEventNames.Case).Select(c => c.Status).ToList();
+            var statuses = agentDevice.Of<ServiceCase>(ClientEventNames.Case).Select(c => c.Status).ToList();
             Assert.Equal([ServiceCaseStatus.Open, ServiceCaseStatus.Pending, ServiceCaseStatus.Open, ServiceCaseStatus.Pending, ServiceCaseStatus.Open, ServiceCaseStatus.Open, ServiceCaseStatus.Resolved], statuses);
         });
         await Eventually.Holds(async () => Assert.Equal([id], (await chat.DeskCases(deskId).List(ServiceCaseStatus.Resolved, "billing", 200)).Select(c => c.ConversationId)));
@@ -116,10 +116,10 @@ public sealed class CaseStatusTests(SharedChatSilo shared) : IClassFixture<Share
         Assert.Equal([first, second], await chat.Case(id).ListNotes());
         await conversation.Send(ann, Text(id, "a1", "hello"));
 
-        await Eventually.Holds(() => Assert.Equal([first.Text, second.Text], agentDevice.Of<ServiceNote>(CaseEventNames.Note).Select(n => n.Text)));
-        await Eventually.Holds(() => Assert.Equal([first.Text], supervisorDevice.Of<ServiceNote>(CaseEventNames.Note).Select(n => n.Text)));
+        await Eventually.Holds(() => Assert.Equal([first.Text, second.Text], agentDevice.Of<ServiceNote>(ClientEventNames.Note).Select(n => n.Text)));
+        await Eventually.Holds(() => Assert.Equal([first.Text], supervisorDevice.Of<ServiceNote>(ClientEventNames.Note).Select(n => n.Text)));
         await chat.QuiesceAsync();
-        Assert.Empty(visitorDevice.CallsTo(CaseEventNames.Note));
+        Assert.Empty(visitorDevice.CallsTo(ClientEventNames.Note));
         Assert.Equal(["hi", "hello"], visitorDevice.Messages().Select(m => m.Text));
         Assert.Equal(["hi", "hello"], (await conversation.History(vic, long.MaxValue, 100)).Select(m => m.Text));
         Assert.Equal(["hi", "hello"], (await conversation.Since(vic, 0, 100)).Messages.Select(m => m.Text));
