@@ -13,8 +13,13 @@ internal sealed partial class DeskGrain
     /// <summary>Who resolves in the turn running now when it is not the serving agent (a supervisor), for the audit entry.</summary>
     private string? _resolvingActor;
 
-    public Task<DeskSettings> CaseSettings() =>
-        Task.FromResult(State.Settings ?? throw ChatException.NotFound($"There is no desk '{DeskId}'."));
+    public Task<DeskSettings> CaseSettings()
+    {
+        if (State.Settings is { } settings) return Task.FromResult(settings);
+        // Like OpenServiceChat: no activation (and retry timer) kept for an id nobody configured.
+        DeactivateOnIdle();
+        throw ChatException.NotFound($"There is no desk '{DeskId}'.");
+    }
 
     public async Task Reopen(string conversationId, string visitorId, string? resolvedBy, DateTimeOffset? resolvedAt)
     {

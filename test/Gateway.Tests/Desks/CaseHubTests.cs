@@ -108,6 +108,7 @@ public sealed class CaseHubTests(GatewayFixture fixture)
         await HubAssert.FailsWith("forbidden", () => s.Agent.InvokeAsync("GetDeskBoard", s.DeskId));
         await HubAssert.FailsWith("forbidden", () => s.Visitor.InvokeAsync("GetDeskBoard", s.DeskId));
         await HubAssert.FailsWith("invalid", () => s.Supervisor.InvokeAsync("GetDeskBoard", "a:b"));
+        await HubAssert.FailsWith("not_found", () => s.Operator.InvokeAsync("GetDeskBoard", $"nodesk-{Guid.NewGuid():N}"[..20]));
         JsonElement board = default;
         for (var i = 0; i < 100; i++)
         {
