@@ -14,6 +14,8 @@ namespace Im.Orleans.Grains;
 [JsonSerializable(typeof(DeskState))]
 [JsonSerializable(typeof(AgentState))]
 [JsonSerializable(typeof(DeskRegistryState))]
+[JsonSerializable(typeof(Desks.Cases.ServiceCaseState))]
+[JsonSerializable(typeof(Desks.Cases.DeskCasesState))]
 internal sealed partial class GrainsJsonContext : JsonSerializerContext
 {
 }

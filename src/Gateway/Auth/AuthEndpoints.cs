@@ -106,7 +106,9 @@ public static class AuthEndpoints
         if (!ChatRoles.All.Contains(role)) return TypedResults.BadRequest(ErrorResponse.Invalid("role must be guest, user, agent or operator"));
         var name = string.IsNullOrWhiteSpace(request.DisplayName) ? request.UserId! : request.DisplayName.Trim();
         if (DisplayNameError(name, o) is { } error) return TypedResults.BadRequest(error);
+        if (request.Attributes is { } given && VisitorAttributes.Problem(given) is { } problem) return TypedResults.BadRequest(ErrorResponse.Invalid(problem));
         await grains.GetGrain<IUserGrain>(request.UserId!).SetProfile(name, null, role);
+        if (request.Attributes is { } attributes) await grains.GetGrain<IUserGrain>(request.UserId!).SetAttributes(attributes);
         return TypedResults.Ok(tokens.Issue(request.UserId!, name, role));
     }
 

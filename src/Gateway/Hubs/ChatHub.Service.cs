@@ -81,8 +81,13 @@ public sealed partial class ChatHub
     /// </summary>
     private async Task<string> ServingDeskAsync(string conversationId)
     {
-        if (!ConversationIds.TryParseService(conversationId, out var home, out _))
-            throw HubErrors.Invalid("conversationId must be a service conversation (s:<deskId>:<visitorId>)");
+        var home = HomeDesk(conversationId);
         return (await ConversationGrain(conversationId).GetServingDesk())?.DeskId ?? home;
     }
+
+    /// <summary>The desk a service conversation's id names (where it was first opened); invalid for any other id.</summary>
+    private static string HomeDesk(string conversationId) =>
+        ConversationIds.TryParseService(conversationId, out var home, out _)
+            ? home
+            : throw HubErrors.Invalid("conversationId must be a service conversation (s:<deskId>:<visitorId>)");
 }

@@ -13,4 +13,6 @@ public static class ClientEventNames
     public const string Recalled = "recalled";
     public const string Queue = "queue";
     public const string Assigned = "assigned";
+    public const string Note = "note";
+    public const string Case = "case";
 }

@@ -46,6 +46,7 @@ internal sealed partial class ConversationGrain : Grain
             State.AssignedAgentId = agentId;
             await _state.WriteStateAsync();
             NotifyChanged(MemberIds);
+            ReportAssigned(agentId);
             return;
         }
         // An agent without a profile still serves: the lookup names them by id rather than refusing the assignment.
@@ -55,6 +56,7 @@ internal sealed partial class ConversationGrain : Grain
         FillDisplayNames(profiles);
         await _state.WriteStateAsync();
         NotifyChanged(MemberIds);
+        ReportAssigned(agentId);
     }
 
     public async Task LeaveAgent(string agentId)
@@ -79,6 +81,7 @@ internal sealed partial class ConversationGrain : Grain
     private void ReportAgentReply(List<Message> appended)
     {
         if (State.Kind != ConversationKinds.Service) return;
+        ReportToCase(appended);
         // A message is agent activity: it restarts the agent's idle clock (item 2), one-way as well.
         foreach (var sender in appended.Select(m => m.SenderId).Distinct(StringComparer.Ordinal))
         {
@@ -105,6 +108,18 @@ internal sealed partial class ConversationGrain : Grain
             _logger.LogWarning(e, "Conversation {Conversation} could not tell desk of agent {Agent}'s reply", Id, agentId);
         }
     }
+
+    /// <summary>
+    /// The case (ServiceCaseGrain) derives pending/open from who wrote last, the first response time, and a reopen when
+    /// the visitor writes in a chat nobody serves. One-way, like every call from here towards the desk side.
+    /// </summary>
+    private void ReportToCase(List<Message> appended)
+    {
+        if (appended.Count == 0) return;
+        _ = GrainFactory.GetGrain<IServiceCaseGrain>(Id).MessagesStored([.. appended.Select(m => new CaseWrite(m.SenderId, m.SentAt))]);
+    }
+
+    private void ReportAssigned(string agentId) => _ = GrainFactory.GetGrain<IServiceCaseGrain>(Id).Assigned(agentId, Now());
 
     private void RequireService()
     {

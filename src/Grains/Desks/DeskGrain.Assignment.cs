@@ -74,6 +74,7 @@ internal sealed partial class DeskGrain
     private string? Choose(string visitorId, IReadOnlySet<string> refused)
     {
         var settings = State.Settings!;
+        if (PreferredOnReopen(visitorId, refused) is { } reopened) return reopened;
         if (State.LastServed.TryGetValue(visitorId, out var last)
             && _time.GetUtcNow() - last.At <= settings.StickyWindow
             && !refused.Contains(last.AgentId) && _loads.TryGetValue(last.AgentId, out var sticky) && sticky.TakesChats

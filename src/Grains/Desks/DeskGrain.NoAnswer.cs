@@ -50,6 +50,7 @@ internal sealed partial class DeskGrain
         {
             _logger.LogInformation("Desk {Desk} took {Conversation} back from agent {Agent}, who did not answer within {Timeout}", DeskId, conversationId, served.AgentId, timeout);
             await AuditAsync(AuditActors.System, AuditActions.NoAnswer, conversationId, $"agent {served.AgentId} did not answer within {timeout}");
+            ReportQueued(conversationId, now);
         }
         await ReleaseOwedAsync();
     }

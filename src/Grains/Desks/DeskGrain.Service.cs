@@ -25,7 +25,9 @@ internal sealed partial class DeskGrain
         if (await ServedElsewhereAsync(conversationId) is { } elsewhere) return new ServiceChat(view, elsewhere);
         await DropTicketAsync(conversationId);
         // Queued or served already keeps its place; a chat finished earlier is queued again (same conversation, new turn).
+        var queuedAt = _time.GetUtcNow();
         var ticket = await Enqueue(conversationId, visitorId);
+        ReportQueued(conversationId, ticket, queuedAt);
         // An agent may have joined during the enqueue: answer with the members as they are now.
         if (ticket.AgentId is not null) view = await conversation.GetView(visitorId);
         return new ServiceChat(view, QueueStatus.From(DeskId, ticket));
@@ -38,6 +40,7 @@ internal sealed partial class DeskGrain
         // The agent frees the slot and tells this desk one-way (ChatEnded, queued behind this turn), which records the handle time.
         var load = await GrainFactory.GetGrain<IAgentGrain>(agentId).Finish(conversationId);
         if (IsServiceChat(conversationId)) await Conversation(conversationId).LeaveAgent(agentId);
+        await ReportResolvedAsync(conversationId, served);
         _ = User(served.VisitorId).PushQueue(new QueueStatus(conversationId, DeskId, null, null, null));
         return load;
     }
