@@ -13,6 +13,7 @@ namespace Im.Orleans.Grains;
 [JsonSerializable(typeof(GatewayRegistryState))]
 [JsonSerializable(typeof(DeskState))]
 [JsonSerializable(typeof(AgentState))]
+[JsonSerializable(typeof(DeskRegistryState))]
 internal sealed partial class GrainsJsonContext : JsonSerializerContext
 {
 }

@@ -80,6 +80,8 @@ public sealed class PasswordSignInTests
 
         public Task<Account?> FindAsync(string userId, CancellationToken cancellationToken) => Task.FromResult(_accounts.GetValueOrDefault(userId));
 
+        public Task<bool> ChangeRoleAsync(string userId, string fromRole, string toRole, CancellationToken cancellationToken) => Task.FromResult(false);
+
         public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -29,5 +29,7 @@ internal static class AccountSql
         FROM chat_accounts WHERE user_id = @user_id
         """;
 
+    public const string ChangeRole = "UPDATE chat_accounts SET role = @to_role WHERE user_id = @user_id AND role = @from_role";
+
     public const string Ping = "SELECT 1";
 }

@@ -43,6 +43,17 @@ public sealed class SqlAccountStore(Func<DbConnection> connectionFactory) : IAcc
             DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture));
     }
 
+    public async Task<bool> ChangeRoleAsync(string userId, string fromRole, string toRole, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = AccountSql.ChangeRole;
+        Add(command, "user_id", userId);
+        Add(command, "from_role", fromRole);
+        Add(command, "to_role", toRole);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     public async Task PingAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using Im.Orleans.Gateway.Auth;
+using Im.Orleans.Gateway.Desks;
 using Im.Orleans.Gateway.Files;
 using Im.Orleans.Gateway.Health;
 using Im.Orleans.Gateway.Hubs;
@@ -48,6 +49,8 @@ public static class GatewayApp
         if (storage.IsClusterClient) builder.UseOrleansClient(client => ConfigureClient(client, builder.Configuration));
         else builder.UseOrleans(silo => ConfigureSilo(silo, storage, dataPath, builder.Configuration));
         builder.Services.AddChatGateway(builder.Configuration, storage);
+        // After the co-hosted silo's registration, so the seed starts once the grains can be called.
+        DemoSeed.AddTo(builder.Services, builder.Configuration, storage);
 
         var app = builder.Build();
         foreach (var entry in stillOpen) app.Logger.LogWarning("Could not make {Entry} private to this user", entry);
@@ -69,6 +72,7 @@ public static class GatewayApp
         app.UseAuthorization();
         app.MapAuthEndpoints();
         app.MapFileEndpoints();
+        app.MapDeskEndpoints();
         app.MapHealthEndpoints();
         app.MapMetricsExport();
         if (OperatorDashboard.IsEnabled(builder.Configuration)) app.MapOperatorDashboard();

@@ -36,6 +36,7 @@ public static class AuditActions
     public const string Block = "block";
     public const string Unblock = "unblock";
     public const string TakeOver = "take_over";
+    public const string DeskChanged = "desk_changed";
 }
 
 /// <summary>Actors that are not users.</summary>

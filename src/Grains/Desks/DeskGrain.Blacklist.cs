@@ -4,13 +4,22 @@ namespace Im.Orleans.Grains.Desks;
 internal sealed partial class DeskGrain
 {
     private const int MaxReasonLength = 500;
+    private static readonly TimeSpan MaxBlock = TimeSpan.FromDays(3650);
 
-    public async Task<BlacklistEntry> Block(string visitorId, string reason, string blockedBy, DateTimeOffset? until)
+    public Task<BlacklistEntry> Block(string visitorId, string reason, string blockedBy, DateTimeOffset? until) => BlockAsync(visitorId, reason, blockedBy, until, asOperator: false);
+
+    public Task<BlacklistEntry> BlockFor(string visitorId, string reason, string blockedBy, TimeSpan? duration, bool asOperator)
+    {
+        if (duration is { } d && (d <= TimeSpan.Zero || d > MaxBlock)) throw ChatException.Invalid("A block lasts from a second to ten years (or until lifted).");
+        return BlockAsync(visitorId, reason, blockedBy, duration is { } length ? _time.GetUtcNow() + length : null, asOperator);
+    }
+
+    private async Task<BlacklistEntry> BlockAsync(string visitorId, string reason, string blockedBy, DateTimeOffset? until, bool asOperator)
     {
         if (string.IsNullOrWhiteSpace(visitorId)) throw ChatException.Invalid("Name the visitor to block.");
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxReasonLength) throw ChatException.Invalid($"A block needs a reason of at most {MaxReasonLength} characters.");
         var settings = State.Settings ?? throw ChatException.NotFound($"There is no desk '{DeskId}'.");
-        if (!IsStaff(settings, blockedBy)) throw ChatException.Forbidden($"Only agents and supervisors of desk '{DeskId}' block visitors.");
+        if (string.IsNullOrWhiteSpace(blockedBy) || !(asOperator || IsStaff(settings, blockedBy))) throw ChatException.Forbidden($"Only agents and supervisors of desk '{DeskId}' block visitors.");
         var now = _time.GetUtcNow();
         if (until is { } end && end <= now) throw ChatException.Invalid("A block must last into the future.");
         var entry = new BlacklistEntry(visitorId, reason, blockedBy, now, until);
@@ -21,10 +30,12 @@ internal sealed partial class DeskGrain
         return entry;
     }
 
-    public async Task<bool> Unblock(string visitorId, string liftedBy)
+    public Task<bool> Unblock(string visitorId, string liftedBy) => UnblockAs(visitorId, liftedBy, asOperator: false);
+
+    public async Task<bool> UnblockAs(string visitorId, string liftedBy, bool asOperator)
     {
         var settings = State.Settings ?? throw ChatException.NotFound($"There is no desk '{DeskId}'.");
-        if (string.IsNullOrWhiteSpace(liftedBy) || !settings.Supervisors.Contains(liftedBy, StringComparer.Ordinal))
+        if (string.IsNullOrWhiteSpace(liftedBy) || !(asOperator || settings.Supervisors.Contains(liftedBy, StringComparer.Ordinal)))
         {
             throw ChatException.Forbidden($"Only supervisors of desk '{DeskId}' lift blocks.");
         }

@@ -8,10 +8,13 @@ namespace Im.Orleans.Grains.Desks;
 /// </summary>
 internal sealed partial class DeskGrain
 {
-    public async Task<QueueTicket> TakeOver(string conversationId, string supervisorId)
+    public Task<QueueTicket> TakeOver(string conversationId, string supervisorId) => TakeOverAs(conversationId, supervisorId, asOperator: false);
+
+    /// <summary>With <paramref name="asOperator"/> the hub vouches for an operator, who may act on every desk.</summary>
+    public async Task<QueueTicket> TakeOverAs(string conversationId, string supervisorId, bool asOperator)
     {
         if (State.Settings is not { } settings) throw ChatException.NotFound($"There is no desk '{DeskId}'.");
-        if (!settings.Supervisors.Contains(supervisorId ?? "", StringComparer.Ordinal))
+        if (string.IsNullOrWhiteSpace(supervisorId) || !(asOperator || settings.Supervisors.Contains(supervisorId, StringComparer.Ordinal)))
             throw ChatException.Forbidden($"{supervisorId} is not a supervisor of desk {DeskId}.");
         if (!State.Assigned.TryGetValue(conversationId ?? "", out var served))
             throw ChatException.NotFound($"{conversationId} is not being served at desk {DeskId}.");

@@ -43,18 +43,6 @@ internal sealed partial class DeskGrain : Grain, IDeskGrain
         }
     }
 
-    public async Task<DeskView> Configure(DeskSettings settings)
-    {
-        Validate(settings);
-        var removed = State.Settings?.Agents.Except(settings.Agents, StringComparer.Ordinal).ToList() ?? [];
-        State.Settings = settings with { Agents = [.. settings.Agents.Distinct(StringComparer.Ordinal)], Supervisors = [.. settings.Supervisors.Distinct(StringComparer.Ordinal)] };
-        await _state.WriteStateAsync();
-        await Task.WhenAll(removed.Select(a => GrainFactory.GetGrain<IAgentGrain>(a).LeaveDesk(DeskId)));
-        await Task.WhenAll(State.Settings.Agents.Select(a => GrainFactory.GetGrain<IAgentGrain>(a).JoinDesk(DeskId, settings.AgentCapacity)));
-        await DrainAsync();
-        return View();
-    }
-
     public Task<DeskView> GetView() => Task.FromResult(View());
 
     public async Task<QueueTicket> Enqueue(string conversationId, string visitorId)
@@ -105,19 +93,6 @@ internal sealed partial class DeskGrain : Grain, IDeskGrain
     {
         await TakeBackUnansweredAsync();
         if (State.Queue.Count > 0) await DrainAsync();
-    }
-
-    private static void Validate(DeskSettings settings)
-    {
-        if (settings is null) throw ChatException.Invalid("A desk needs settings.");
-        if (string.IsNullOrWhiteSpace(settings.Name)) throw ChatException.Invalid("A desk needs a name.");
-        if (settings.Agents is null || settings.Supervisors is null || settings.Agents.Any(string.IsNullOrWhiteSpace) || settings.Supervisors.Any(string.IsNullOrWhiteSpace))
-        {
-            throw ChatException.Invalid("Agents and supervisors are lists of user ids.");
-        }
-        if (settings.AgentCapacity is < 1 or > 1000) throw ChatException.Invalid("Agent capacity must be between 1 and 1000 chats.");
-        if (settings.NoAnswerTimeout < TimeSpan.Zero || settings.StickyWindow < TimeSpan.Zero) throw ChatException.Invalid("Timeouts cannot be negative.");
-        settings.Hours?.Validate();
     }
 
     private DeskView View() => new(
