@@ -165,7 +165,8 @@ after(async () => {
   await Promise.all([...agents, ...visitors].map((p) => p.client.stop()));
   if (cluster) {
     for (const name of cluster.names()) {
-      const excerpt = cluster.logExcerpt(name, /fail|error|exception|crit/i, 6);
+      // nginx refusing gw1 and silos losing its connection are the kill itself.
+      const excerpt = cluster.logExcerpt(name, /^(?!.*(connect\(\) failed|Connection reset by peer|Broken pipe)).*(fail|error|exception|crit)/i, 6);
       if (excerpt) say(`${name} log errors, last lines:\n${excerpt.split("\n").map((l) => `#   ${l.slice(0, 300)}`).join("\n")}`);
     }
     await cluster.stop();
@@ -176,7 +177,8 @@ const problemsMatching = (pattern) => ledger.problems.filter((p) => pattern.test
 
 describe(`desk under load: ${VISITORS} visitors, ${AGENTS} agents, two gateways`, { timeout: 420_000 }, () => {
   it("serves every visitor exactly once, each by one agent, and the queue drains", () => {
-    assert.deepEqual(problemsMatching(/OpenServiceChat|twice|again|after reconnect|opens|answers/), []);
+    // Every problem that is not about capacity or positions (tests 2 and 3): refusals, double assignments, failed calls.
+    assert.deepEqual(ledger.problems.filter((p) => !/capacity|position/.test(p)), []);
     assert.equal(ledger.finished, VISITORS, "every chat was finished by its agent");
     const unserved = visitors.filter((v) => !ledger.assignments.has(v.conversationId)).map((v) => v.id);
     assert.deepEqual(unserved, [], "every visitor was assigned");
@@ -192,7 +194,7 @@ describe(`desk under load: ${VISITORS} visitors, ${AGENTS} agents, two gateways`
   });
 
   it("never has an agent over capacity", () => {
-    assert.deepEqual(problemsMatching(/capacity|holds|lists/), []);
+    assert.deepEqual(problemsMatching(/capacity/), []);
     for (const a of agents) assert.ok(a.maxHeld <= CAPACITY && a.maxServerLoad <= CAPACITY, `${a.id}: held ${a.maxHeld}, server ${a.maxServerLoad}`);
     // The load really reached capacity, so the bound was tested.
     assert.equal(Math.max(...agents.map((a) => a.maxHeld)), CAPACITY);

@@ -140,7 +140,13 @@ export class Visitor extends Party {
       if (source === "event") {
         if (this.servedAt) this.ledger.problem(`${this.id}: position ${position} pushed after being served by ${[...this.agents]}`);
         const last = this.pushedPositions.at(-1) ?? this.openPosition;
-        if (last != null && position > last) this.ledger.problem(`${this.id}: position rose ${last} -> ${position}`);
+        this.pushedAt = (this.pushedAt ?? []).concat(Date.now());
+        if (last != null && position > last) {
+          const kill = this.ledger.killedAt ? ` (${Date.now() - this.ledger.killedAt} ms after the kill)` : "";
+          // A value skipped earlier (…, 176, 174, then 175) is an old push overtaken by newer ones, not a chat put ahead.
+          const late = this.pushedPositions.length >= 2 && this.pushedPositions.at(-2) > position ? ", an older push arriving late" : "";
+          this.ledger.problem(`${this.id}: position rose ${last} -> ${position}${late}${kill}; pushes before: ${this.pushedPositions.slice(-6).join(",")}`);
+        }
         this.pushedPositions.push(position);
       } else if (source === "poll" && this.openPosition != null && position > this.openPosition) {
         this.ledger.problem(`${this.id}: polled position ${position} above the first ${this.openPosition}`);
@@ -223,6 +229,7 @@ export class Agent extends Party {
     this.maxHeld = Math.max(this.maxHeld, load);
     if (load > this.ledger.settings.capacity) this.ledger.problem(`${this.id}: holds ${load} chats, capacity ${this.ledger.settings.capacity}`);
     this.spawn(`${this.id} opens ${conversationId}`, async () => {
+      if (how === "state") await this.joined(conversationId);
       await this.ledger.think();
       await this.send(conversationId, "a1");
     });
@@ -238,6 +245,20 @@ export class Agent extends Party {
       if (k < this.ledger.settings.rounds) await this.send(message.conversationId, `a${k + 1}`);
       else await this.finish(message.conversationId);
     });
+  }
+
+  /**
+   * The agent grain holds a chat a moment before the desk has the agent join the conversation (and sends `assigned`):
+   * a chat found in GetAgentState is written to once GetQueuePosition (members only) names this agent.
+   */
+  async joined(conversationId) {
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(200)) {
+      try {
+        const q = await withTimeout(this.client.invoke("GetQueuePosition", conversationId), ATTEMPT_TIMEOUT_MS);
+        if (q.agentId === this.id) return;
+      } catch { /* not a member yet, or reconnecting */ }
+    }
+    throw new Error(`${this.id} holds ${conversationId} but was not made its agent within 15 s`);
   }
 
   /** FinishServiceChat, retried over a reconnect; not_found after a lost answer means the first attempt did it. */
