@@ -49,13 +49,13 @@ public sealed partial class ChatHub
         return await grains.GetGrain<IDeskGrain>(ServiceDesk(id)).FinishServiceChat(Me, id);
     }
 
-    /// <summary>A supervisor of the desk takes a served chat over (the grain checks the desk's supervisor list).</summary>
+    /// <summary>A supervisor of the desk, or an operator, takes a served chat over (the grain checks the desk's supervisor list unless told the caller is an operator).</summary>
     public async Task<QueueStatus> TakeOverServiceChat(JsonElement conversationId)
     {
         RequireAgent();
         var id = HubArguments.Id(conversationId, "conversationId");
         var desk = ServiceDesk(id);
-        return QueueStatus.From(desk, await grains.GetGrain<IDeskGrain>(desk).TakeOver(id, Me));
+        return QueueStatus.From(desk, await grains.GetGrain<IDeskGrain>(desk).TakeOverAs(id, Me, IsOperator));
     }
 
     private IAgentGrain MyAgent => grains.GetGrain<IAgentGrain>(Me);

@@ -8,12 +8,20 @@ internal sealed partial class DeskGrain
     /// <summary>Said when a desk that is closed or unstaffed set no away message of its own.</summary>
     internal const string DefaultAwayMessage = "We are away right now. Leave a message and we will answer as soon as we can.";
 
-    /// <summary>Without an actor the change is the system's own (a test, a migration); every REST change names its caller.</summary>
-    public Task<DeskView> Configure(DeskSettings settings) => ConfigureBy(settings, AuditActors.System);
+    /// <summary>
+    /// Without an actor: a change from inside the cluster (tests, tooling), not audited, since the log's entries each
+    /// name who acted. Every change through the gateway goes through <see cref="ConfigureBy"/>.
+    /// </summary>
+    public Task<DeskView> Configure(DeskSettings settings) => ConfigureAsync(settings, actorId: null);
 
-    public async Task<DeskView> ConfigureBy(DeskSettings settings, string actorId)
+    public Task<DeskView> ConfigureBy(DeskSettings settings, string actorId)
     {
         if (string.IsNullOrWhiteSpace(actorId)) throw ChatException.Invalid("A desk change needs an actor.");
+        return ConfigureAsync(settings, actorId);
+    }
+
+    private async Task<DeskView> ConfigureAsync(DeskSettings settings, string? actorId)
+    {
         Validate(settings);
         var previous = State.Settings;
         var next = Normalize(settings);
@@ -22,7 +30,7 @@ internal sealed partial class DeskGrain
         await GrainFactory.GetGrain<IDeskRegistryGrain>(0).Add(DeskId);
         State.Settings = next;
         await _state.WriteStateAsync();
-        await AuditAsync(actorId, AuditActions.DeskChanged, DeskId, DeskSettingsRules.Describe(previous, next));
+        if (actorId is not null) await AuditAsync(actorId, AuditActions.DeskChanged, DeskId, DeskSettingsRules.Describe(previous, next));
         var removed = previous?.Agents.Except(next.Agents, StringComparer.Ordinal).ToList() ?? [];
         await Task.WhenAll(removed.Select(a => GrainFactory.GetGrain<IAgentGrain>(a).LeaveDesk(DeskId)));
         await Task.WhenAll(next.Agents.Select(a => GrainFactory.GetGrain<IAgentGrain>(a).JoinDesk(DeskId, next.AgentCapacity)));
