@@ -144,7 +144,8 @@ export class Visitor extends Party {
         if (last != null && position > last) {
           const kill = this.ledger.killedAt ? ` (${Date.now() - this.ledger.killedAt} ms after the kill)` : "";
           // A value skipped earlier (…, 176, 174, then 175) is an old push overtaken by newer ones, not a chat put ahead.
-          const late = this.pushedPositions.length >= 2 && this.pushedPositions.at(-2) > position ? ", an older push arriving late" : "";
+          const skipped = this.pushedPositions.some((p, i) => p > position && position > (this.pushedPositions[i + 1] ?? Infinity));
+          const late = skipped ? ", an older push arriving late" : "";
           this.ledger.problem(`${this.id}: position rose ${last} -> ${position}${late}${kill}; pushes before: ${this.pushedPositions.slice(-6).join(",")}`);
         }
         this.pushedPositions.push(position);
