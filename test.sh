@@ -47,7 +47,8 @@ run_tap_suite() {
     rm -f "$log"
 }
 
-# End-to-end and browser tests in Node against real gateway, silo, PostgreSQL and nginx processes.
+# End-to-end and browser tests in Node against real gateway, silo, PostgreSQL and nginx processes; among them the
+# desk load test (test/e2e/desk-load.test.js: 300 visitors, 20 agents, two gateways, one killed mid-chat; ~1 min).
 run_tap_suite "e2e" test/e2e/run.sh
 # The deployment files (Dockerfiles' publish, compose environments, nginx template) checked without a Docker engine.
 run_tap_suite "deploy" test/deploy/run.sh

@@ -14,7 +14,8 @@ export const TRANSPORTS = [
   ["LongPolling", signalR.HttpTransportType.LongPolling],
 ];
 
-export const EVENTS = ["message", "unread", "presence", "typing", "read", "focus", "conversation", "recalled"];
+// "queue" and "assigned" are the customer-service events (a visitor's place and agent, an agent's new chat).
+export const EVENTS = ["message", "unread", "presence", "typing", "read", "focus", "conversation", "recalled", "queue", "assigned"];
 export const NEWEST = Number.MAX_SAFE_INTEGER;
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
