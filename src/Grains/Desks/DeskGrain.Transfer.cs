@@ -203,6 +203,9 @@ internal sealed partial class DeskGrain
         var there = await GrainFactory.GetGrain<IDeskGrain>(serving.DeskId).Where(conversationId);
         if (there.AgentId is not null || there.Position is not null) return QueueStatus.From(serving.DeskId, there);
         await Conversation(conversationId).MoveToDesk(DeskId, Guid.NewGuid().ToString("N"));
+        // Home again: the case says so before the chat is queued or served here (an assignment report names no desk).
+        ConversationIds.TryParseService(conversationId, out _, out var visitorId);
+        await ReportMovedAsync(conversationId, new CaseMove(DeskId, null, visitorId, null, _time.GetUtcNow()));
         return null;
     }
 
