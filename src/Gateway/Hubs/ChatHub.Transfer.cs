@@ -16,8 +16,8 @@ public sealed partial class ChatHub
     private const int MaxTicketContactLength = 200;
     private const int MaxTicketTextLength = 4000;
 
-    /// <summary>Hands a served chat to <c>toAgentId</c> (of the same desk) or queues it at the head of <c>toDeskId</c>.</summary>
-    public async Task<ServiceCaseBrief> TransferServiceChat(JsonElement command)
+    /// <summary>Hands a served chat to <c>toAgentId</c> (of the same desk) or queues it at the head of <c>toDeskId</c>; answers the case.</summary>
+    public async Task<ServiceCase> TransferServiceChat(JsonElement command)
     {
         RequireAgent();
         var body = HubArguments.Object(command, "command");
@@ -28,22 +28,25 @@ public sealed partial class ChatHub
         var note = HubArguments.Optional(body, "note") is { } text ? HubArguments.Text(text, "note", MaxTransferNoteLength).Trim() : null;
         if (string.IsNullOrEmpty(note)) note = null;
         var deskId = await ServingDeskAsync(id);
-        ConversationIds.TryParseService(id, out _, out var visitorId);
-        var asOperator = Context.User?.IsInRole(ChatRoles.Operator) == true;
         var desk = grains.GetGrain<IDeskGrain>(deskId);
-        if (toAgent is not null) return ServiceCaseBrief.From(deskId, visitorId, await desk.TransferToAgent(id, Me, asOperator, toAgent, note));
+        // The desks tell the case (awaited) before they answer, so it names the new agent or desk when read here.
+        if (toAgent is not null)
+        {
+            await desk.TransferToAgent(id, Me, IsOperator, toAgent, note);
+            return await CaseGrain(id).Get();
+        }
 
-        var transfer = await desk.TransferOut(id, Me, asOperator, toDesk!, note);
+        var transfer = await desk.TransferOut(id, Me, IsOperator, toDesk!, note);
         try
         {
-            return ServiceCaseBrief.From(toDesk!, visitorId, await grains.GetGrain<IDeskGrain>(toDesk!).TransferIn(transfer));
+            await grains.GetGrain<IDeskGrain>(toDesk!).TransferIn(transfer);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The chat has left this desk already; the sending desk hands it over again on its timer until the target confirms.
             logger.LogWarning(e, "Transfer of {Conversation} to desk {Desk} is left to the desk's retry", id, toDesk);
-            return new ServiceCaseBrief(id, toDesk!, visitorId, "queued", null, null);
         }
+        return await CaseGrain(id).Get();
     }
 
     /// <summary>A visitor leaves a message for a desk: it becomes their message in the service conversation and a ticket for agents.</summary>
@@ -59,24 +62,42 @@ public sealed partial class ChatHub
         return await grains.GetGrain<IDeskGrain>(desk).LeaveMessage(Me, name, contact, text);
     }
 
-    /// <summary>The desk's open tickets, oldest first (staff of the desk, operators).</summary>
-    public async Task<IReadOnlyList<ServiceCaseBrief>> ListTickets(JsonElement deskId)
+    /// <summary>The desk's open tickets as cases, oldest first (staff of the desk, operators); at most the oldest 200.</summary>
+    public async Task<IReadOnlyList<ServiceCase>> ListTickets(JsonElement deskId)
     {
         RequireAgent();
         var desk = DeskId(deskId);
-        var asOperator = Context.User?.IsInRole(ChatRoles.Operator) == true;
-        var tickets = await grains.GetGrain<IDeskGrain>(desk).ListTickets(Me, asOperator);
-        return [.. tickets.Select(ServiceCaseBrief.FromTicket)];
+        var tickets = await grains.GetGrain<IDeskGrain>(desk).ListTickets(Me, IsOperator);
+        return await Task.WhenAll(tickets.Take(MaxListedCases).Select(TicketCaseAsync));
     }
 
-    /// <summary>The caller takes a ticket: they become the chat's agent and answer with Send.</summary>
-    public async Task<ServiceCaseBrief> TakeTicket(JsonElement conversationId)
+    /// <summary>The caller takes a ticket: they become the chat's agent (the case is open) and answer with Send.</summary>
+    public async Task<ServiceCase> TakeTicket(JsonElement conversationId)
     {
         RequireAgent();
         var id = HubArguments.Id(conversationId, "conversationId");
         var deskId = await ServingDeskAsync(id);
-        ConversationIds.TryParseService(id, out _, out var visitorId);
-        var asOperator = Context.User?.IsInRole(ChatRoles.Operator) == true;
-        return ServiceCaseBrief.From(deskId, visitorId, await grains.GetGrain<IDeskGrain>(deskId).TakeTicket(id, Me, asOperator));
+        await grains.GetGrain<IDeskGrain>(deskId).TakeTicket(id, Me, IsOperator);
+        return await CaseGrain(id).Get();
+    }
+
+    /// <summary>
+    /// A ticket's case. The desk's ticket list is the authority on what is open; a case that cannot be read (one lost
+    /// before the ticket was reported) is shown from the ticket itself rather than hiding the visitor's message.
+    /// </summary>
+    private async Task<ServiceCase> TicketCaseAsync(ServiceTicket ticket)
+    {
+        try
+        {
+            return await CaseGrain(ticket.ConversationId).Get();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Ticket {Conversation}: its case could not be read; listed from the ticket", ticket.ConversationId);
+            var name = string.IsNullOrEmpty(ticket.Name) ? ticket.VisitorId : ticket.Name;
+            return new ServiceCase(ticket.ConversationId, ticket.DeskId, ticket.VisitorId, new VisitorCard(name, new Dictionary<string, string>()),
+                ServiceCaseStatus.Ticket, [], null, ticket.At, null, null, null, null, null,
+                new CaseTicket(ticket.Name, ticket.Contact, ticket.At, ticket.Text));
+        }
     }
 }

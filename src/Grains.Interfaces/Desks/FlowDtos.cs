@@ -26,18 +26,3 @@ public sealed record DeskTransfer(
 /// <summary>The desk currently serving a service conversation (its home desk until a transfer) and the transfer that took it there.</summary>
 [GenerateSerializer, Immutable, Alias("im.ServingDesk")]
 public sealed record ServingDesk(string DeskId, string? TransferId);
-
-/// <summary>
-/// The answer of TransferServiceChat, ListTickets and TakeTicket: the fields of a ServiceCase this part knows
-/// (same names, so a client reads either); <see cref="Status"/> is queued, open or ticket.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("im.ServiceCaseBrief")]
-public sealed record ServiceCaseBrief(string ConversationId, string DeskId, string VisitorId, string Status, string? AgentId, ServiceTicket? Ticket)
-{
-    /// <summary>Queued, or served by an agent, at <paramref name="deskId"/>.</summary>
-    public static ServiceCaseBrief From(string deskId, string visitorId, QueueTicket ticket) =>
-        new(ticket.ConversationId, deskId, visitorId, ticket.AgentId is null ? "queued" : "open", ticket.AgentId, null);
-
-    public static ServiceCaseBrief FromTicket(ServiceTicket ticket) =>
-        new(ticket.ConversationId, ticket.DeskId, ticket.VisitorId, "ticket", null, ticket);
-}

@@ -46,6 +46,12 @@ public interface IServiceCaseGrain : IGrainWithStringKey
 
     /// <summary>The visitor left a message nobody could answer (status ticket until an agent takes it).</summary>
     [Alias("Ticketed")] Task Ticketed(string deskId, CaseTicket ticket);
+
+    /// <summary>
+    /// The desk moved the chat (a transfer, a ticket taken). Awaited by the desk before the chat changes hands, so the
+    /// case names the serving desk and agent when the desk answers, and a later report of the assignment is no news.
+    /// </summary>
+    [Alias("Moved")] Task Moved(CaseMove move);
 }
 
 /// <summary>
@@ -56,6 +62,9 @@ public interface IServiceCaseGrain : IGrainWithStringKey
 public interface IDeskCasesGrain : IGrainWithStringKey
 {
     [OneWay] [Alias("CaseChanged")] Task CaseChanged(CaseSummary summary);
+
+    /// <summary>The case moved to another desk at <paramref name="at"/>: it leaves this index (a later report re-adds it).</summary>
+    [OneWay] [Alias("CaseLeft")] Task CaseLeft(string conversationId, DateTimeOffset at);
 
     [OneWay] [Alias("ChatResolved")] Task ChatResolved(ResolvedChat chat);
 

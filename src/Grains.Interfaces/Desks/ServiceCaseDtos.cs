@@ -25,9 +25,16 @@ public sealed record ServiceCase(
 [GenerateSerializer, Immutable, Alias("im.VisitorCard")]
 public sealed record VisitorCard(string DisplayName, IReadOnlyDictionary<string, string> Attributes);
 
-/// <summary>A message left while nobody could answer (helper C's tickets): how to reach the visitor, and when.</summary>
+/// <summary>A message left while nobody could answer (LeaveMessage): who, how to reach them, when, and what they wrote.</summary>
 [GenerateSerializer, Immutable, Alias("im.CaseTicket")]
-public sealed record CaseTicket(string? Name, string? Contact, DateTimeOffset At);
+public sealed record CaseTicket(string? Name, string? Contact, DateTimeOffset At, string? Text = null);
+
+/// <summary>
+/// A desk moved a chat (transfer to an agent or a desk, a ticket taken): it is now at <paramref name="DeskId"/>, served by
+/// <paramref name="AgentId"/> or waiting there when null; <paramref name="Note"/> becomes a private note by <paramref name="ActorId"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("im.CaseMove")]
+public sealed record CaseMove(string DeskId, string? AgentId, string ActorId, string? Note, DateTimeOffset At);
 
 /// <summary>A private note on a case: staff only, never in the conversation's message log.</summary>
 [GenerateSerializer, Immutable, Alias("im.ServiceNote")]

@@ -89,6 +89,24 @@ internal sealed partial class DeskGrain
         if (IsCase(conversationId)) _ = Case(conversationId).Queued(DeskId, at);
     }
 
+    /// <summary>
+    /// A transfer or a taken ticket, awaited before the chat changes hands (a case never awaits a desk): the case names the
+    /// serving desk and agent when the caller reads it, and the conversation's later report of the assignment is no news.
+    /// </summary>
+    private async Task ReportMovedAsync(string conversationId, CaseMove move)
+    {
+        if (!IsCase(conversationId)) return;
+        try
+        {
+            await Case(conversationId).Moved(move);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The move stands; the case catches up with the next report (the assignment, a message).
+            _logger.LogWarning(e, "Desk {Desk} could not tell case {Conversation} it moved to {Target}", DeskId, conversationId, move.AgentId ?? move.DeskId);
+        }
+    }
+
     /// <summary>After FinishServiceChat: the case is resolved (dated in the desk's time zone) and the resolve audited.</summary>
     private async Task ReportResolvedAsync(string conversationId, Served served)
     {

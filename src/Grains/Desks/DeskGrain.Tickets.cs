@@ -43,10 +43,13 @@ internal sealed partial class DeskGrain
         var conversation = Conversation(conversationId);
         await conversation.OpenService(visitorId, DeskId, settings.Name);
         if (await ServedElsewhereAsync(conversationId) is not null) throw ChatException.Conflict("Your chat is with another desk now: write in it.");
+        var at = existing < 0 ? _time.GetUtcNow() : State.Tickets[existing].At;
+        // Before the message: the case reopens (queues) a chat on a visitor's message unless it is a ticket.
+        await Case(conversationId).Ticketed(DeskId, new CaseTicket(name.Length == 0 ? null : name, contact, at, text));
         // The same text again (a retry) is the same message, not a second one.
         await conversation.Send(visitorId, new SendCommand(conversationId, ClientMsgIdOf(text), MessageKinds.Text, text));
 
-        var ticket = new ServiceTicket(conversationId, DeskId, visitorId, name, contact, text, existing < 0 ? _time.GetUtcNow() : State.Tickets[existing].At);
+        var ticket = new ServiceTicket(conversationId, DeskId, visitorId, name, contact, text, at);
         if (existing < 0) State.Tickets.Add(ticket);
         else State.Tickets[existing] = ticket;
         await _state.WriteStateAsync();
@@ -78,6 +81,8 @@ internal sealed partial class DeskGrain
         State.Assigned[conversationId] = new Served { AgentId = userId, VisitorId = ticket.VisitorId, At = now, RepliedAt = now };
         await _state.WriteStateAsync();
         await AuditAsync(userId, AuditActions.TakeTicket, conversationId, $"left {ticket.At:O}");
+        // The case opens (ticket -> open) before TakeTicket answers; its ticket stays for the agent to read.
+        await ReportMovedAsync(conversationId, new CaseMove(DeskId, userId, userId, null, now));
         if (IsServiceChat(conversationId))
         {
             try

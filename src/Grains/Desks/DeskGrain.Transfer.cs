@@ -45,12 +45,15 @@ internal sealed partial class DeskGrain
         }
 
         var previous = served.AgentId;
+        var now = _time.GetUtcNow();
         // The new agent owes the visitor an answer: the no-answer clock starts again for them.
-        State.Assigned[conversationId!] = new Served { AgentId = toAgentId, VisitorId = served.VisitorId, At = _time.GetUtcNow() };
+        State.Assigned[conversationId!] = new Served { AgentId = toAgentId, VisitorId = served.VisitorId, At = now };
         State.HandleSince[conversationId!] = since;
         State.TransferOffers.Remove(conversationId!);
         await _state.WriteStateAsync();
         await AuditAsync(actorId, AuditActions.Transfer, conversationId!, Describe($"agent {previous} -> agent {toAgentId}", note));
+        // The case gets the new agent (who gets "case") and the note as a private note (pushed to them as "note").
+        await ReportMovedAsync(conversationId!, new CaseMove(DeskId, toAgentId, actorId, note, now));
 
         await ReleaseTakenOverAsync(conversationId!, previous);
         if (IsServiceChat(conversationId!))
@@ -101,6 +104,9 @@ internal sealed partial class DeskGrain
         State.TransfersOut[conversationId!] = transfer;
         await _state.WriteStateAsync();
         await AuditAsync(actorId!, AuditActions.Transfer, conversationId!, Describe($"desk {DeskId}{(served is null ? "" : $" (agent {served.AgentId})")} -> desk {toDeskId}", note));
+        // Reported here, once, before the target can assign it: the case waits at the target desk (its staff now see
+        // it, and its index lists it), with the note for whoever takes it there.
+        await ReportMovedAsync(conversationId!, new CaseMove(toDeskId, null, actorId!, note, now));
         if (served is not null)
         {
             await ReleaseTakenOverAsync(conversationId!, served.AgentId);
@@ -197,6 +203,9 @@ internal sealed partial class DeskGrain
         var there = await GrainFactory.GetGrain<IDeskGrain>(serving.DeskId).Where(conversationId);
         if (there.AgentId is not null || there.Position is not null) return QueueStatus.From(serving.DeskId, there);
         await Conversation(conversationId).MoveToDesk(DeskId, Guid.NewGuid().ToString("N"));
+        // Home again: the case says so before the chat is queued or served here (an assignment report names no desk).
+        ConversationIds.TryParseService(conversationId, out _, out var visitorId);
+        await ReportMovedAsync(conversationId, new CaseMove(DeskId, null, visitorId, null, _time.GetUtcNow()));
         return null;
     }
 

@@ -30,10 +30,14 @@ public sealed class TicketHubTests(GatewayFixture fixture)
         await HubAssert.FailsWith("forbidden", () => visitorHub.InvokeAsync("ListTickets", deskId));
         var listed = Assert.Single((await annHub.InvokeAsync("ListTickets", deskId)).Items());
         Assert.Equal((id, "ticket", "Where is my parcel?"), (listed.Str("conversationId"), listed.Str("status"), listed.GetProperty("ticket").Str("text")));
+        // A whole case: who the visitor is, and the ticket's name, contact and time.
+        Assert.Equal(("Visitor", "Vic", "vic@example.org"), (listed.GetProperty("visitor").Str("displayName"), listed.GetProperty("ticket").Str("name"), listed.GetProperty("ticket").Str("contact")));
+        Assert.Equal(ticket.Str("at"), listed.GetProperty("ticket").Str("at"));
+        Assert.Equal("ticket", (await annHub.InvokeAsync("GetServiceCase", id)).Str("status"));
 
         await HubAssert.FailsWith("forbidden", () => visitorHub.InvokeAsync("TakeTicket", id));
         var taken = await annHub.InvokeAsync("TakeTicket", id);
-        Assert.Equal((ann.UserId, "open"), (taken.Str("agentId"), taken.Str("status")));
+        Assert.Equal((ann.UserId, "open", "Where is my parcel?"), (taken.Str("agentId"), taken.Str("status"), taken.GetProperty("ticket").Str("text")));
         await HubAssert.FailsWith("not_found", () => annHub.InvokeAsync("TakeTicket", id));
         Assert.Empty((await annHub.InvokeAsync("ListTickets", deskId)).Items());
         await annHub.InvokeAsync("Send", new { conversationId = id, clientMsgId = "a1", kind = "text", text = "It ships today." });

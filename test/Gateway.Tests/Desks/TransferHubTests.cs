@@ -40,6 +40,12 @@ public sealed class TransferHubTests(GatewayFixture fixture)
         Assert.Equal((bob.UserId, "open", deskId), (moved.Str("agentId"), moved.Str("status"), moved.Str("deskId")));
         var assigned = await bobHub.WaitForEventAsync("assigned", e => e.Str("conversationId") == id);
         Assert.Equal((ann.UserId, "wants a refund"), (assigned.Str("transferredFrom"), assigned.Str("note")));
+        // The answer is the whole case; the note is a private note on it, pushed to the new agent with the case.
+        Assert.Equal(("Visitor", visitor.UserId), (moved.GetProperty("visitor").Str("displayName"), moved.Str("visitorId")));
+        var note = await bobHub.WaitForEventAsync("note", e => e.Str("conversationId") == id);
+        Assert.Equal((ann.UserId, "wants a refund"), (note.Str("authorId"), note.Str("text")));
+        await bobHub.WaitForEventAsync("case", e => e.Str("conversationId") == id && e.Str("agentId") == bob.UserId);
+        Assert.Equal(["wants a refund"], (await bobHub.InvokeAsync("ListServiceNotes", id)).Items().Select(n => n.Str("text")));
         await visitorHub.WaitForEventAsync("queue", e => e.Str("conversationId") == id && e.Str("agentId") == bob.UserId);
         await visitorHub.WaitForEventAsync("conversation", e => e.Str("conversationId") == id
             && e.Items("members").Any(m => m.Str("userId") == bob.UserId && m.Str("role") == "agent")
@@ -48,6 +54,9 @@ public sealed class TransferHubTests(GatewayFixture fixture)
         await bobHub.InvokeAsync("Send", new { conversationId = id, clientMsgId = "b1", kind = "text", text = "Bob here" });
         Assert.Equal(["Bob here"], (await visitorHub.InvokeAsync("History", id, 100, 50)).Items().Select(m => m.Str("text")));
         Assert.DoesNotContain(visitorHub.Events("queue").Concat(visitorHub.Events("conversation")).Concat(visitorHub.Events("message")), e => e.GetRawText().Contains("refund"));
+        Assert.Empty(visitorHub.Events("note"));
+        var sync = await visitorHub.InvokeAsync("Sync", new { cursors = new Dictionary<string, long> { [id] = 0 } });
+        Assert.DoesNotContain("refund", sync.GetRawText());
         Assert.Empty(visitorHub.Events("assigned"));
         Assert.Empty((await bobHub.InvokeAsync("FinishServiceChat", id)).Items("chats"));
     }
@@ -73,6 +82,12 @@ public sealed class TransferHubTests(GatewayFixture fixture)
         await HubAssert.FailsWith("not_found", () => annHub.InvokeAsync("TransferServiceChat", new { conversationId = id, toDeskId = "nodesk-" + Guid.NewGuid().ToString("N")[..8] }));
         var moved = await annHub.InvokeAsync("TransferServiceChat", new { conversationId = id, toDeskId = otherId, note = "invoice question" });
         Assert.Equal((otherId, "queued"), (moved.Str("deskId"), moved.Str("status")));
+        Assert.Equal("Visitor", moved.GetProperty("visitor").Str("displayName"));
+        // The case is the other desk's now: its staff read it and the note, the home desk's agent no longer does.
+        await HubAssert.FailsWith("forbidden", () => annHub.InvokeAsync("GetServiceCase", id));
+        Assert.Equal(otherId, (await calHub.InvokeAsync("GetServiceCase", id)).Str("deskId"));
+        Assert.Equal([(ann.UserId, "invoice question")], (await calHub.InvokeAsync("ListServiceNotes", id)).Items().Select(n => (n.Str("authorId"), n.Str("text"))));
+        Assert.Contains((await calHub.InvokeAsync("ListServiceChats", new { deskId = otherId })).Items(), c => c.Str("conversationId") == id);
         await visitorHub.WaitForEventAsync("queue", e => e.Str("deskId") == otherId && e.Long("position") == 1);
         await waitingHub.WaitForEventAsync("queue", e => e.Str("conversationId") == waiting && e.Long("position") == 2);
         var position = await visitorHub.InvokeAsync("GetQueuePosition", id);
@@ -81,6 +96,7 @@ public sealed class TransferHubTests(GatewayFixture fixture)
 
         await calHub.InvokeAsync("SetAgentStatus", "online");
         await calHub.WaitForEventAsync("assigned", e => e.Str("conversationId") == id && e.Str("deskId") == otherId);
+        await calHub.WaitForEventAsync("case", e => e.Str("conversationId") == id && e.Str("agentId") == cal.UserId && e.Str("deskId") == otherId);
         Assert.Equal(cal.UserId, (await visitorHub.InvokeAsync("GetQueuePosition", id)).Str("agentId"));
         Assert.DoesNotContain((await calHub.InvokeAsync("FinishServiceChat", id)).Items("chats"), c => c.GetString() == id);
     }

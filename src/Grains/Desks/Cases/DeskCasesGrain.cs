@@ -39,6 +39,14 @@ internal sealed class DeskCasesGrain : Grain, IDeskCasesGrain
         await _state.WriteStateAsync();
     }
 
+    public async Task CaseLeft(string conversationId, DateTimeOffset at)
+    {
+        // A change reported after the move (newer) means the case came back: it stays.
+        if (!State.Cases.TryGetValue(conversationId, out var known) || known.UpdatedAt > at) return;
+        State.Cases.Remove(conversationId);
+        await _state.WriteStateAsync();
+    }
+
     public async Task ChatResolved(ResolvedChat chat)
     {
         var day = Day(chat.Date);
@@ -92,7 +100,9 @@ internal sealed class DeskCasesGrain : Grain, IDeskCasesGrain
                 return null;
             }
         }));
-        return [.. cases.OfType<ServiceCase>()];
+        // A one-way CaseChanged from before a move may arrive after its CaseLeft: a case another desk serves now is not listed here.
+        var deskId = this.GetPrimaryKeyString();
+        return [.. cases.OfType<ServiceCase>().Where(c => c.DeskId == deskId)];
     }
 
     public Task<DeskDayFigures> Figures(string date)

@@ -112,6 +112,29 @@ internal sealed partial class ServiceCaseGrain
         await SaveAsync();
     }
 
+    public async Task Moved(CaseMove move)
+    {
+        ArgumentNullException.ThrowIfNull(move);
+        // A chat with no case yet (from before cases) or one reported resolved starts a turn; a ticket's turn goes on.
+        if (State.Status is null or ServiceCaseStatus.Resolved) NewTurn(move.DeskId, move.At);
+        State.DeskId = move.DeskId;
+        State.AgentId = move.AgentId;
+        if (move.AgentId is null)
+        {
+            State.Status = ServiceCaseStatus.Queued;
+        }
+        else
+        {
+            // The new agent owes the visitor an answer, as the desk's no-answer clock says.
+            State.Status = ServiceCaseStatus.Open;
+            State.AssignedAt ??= move.At;
+        }
+        var note = NewNote(move.ActorId, move.Note);
+        await SaveAsync();
+        await ChangedAsync();
+        if (note is not null) PushNote(note);
+    }
+
     /// <summary>A chat starts over: the timings, agent, rating and ticket of the last turn go; labels and notes stay.</summary>
     private void NewTurn(string deskId, DateTimeOffset at)
     {

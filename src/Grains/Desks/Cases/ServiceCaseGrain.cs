@@ -76,14 +76,34 @@ internal sealed partial class ServiceCaseGrain : Grain, IServiceCaseGrain
         RequireExists();
         if (string.IsNullOrWhiteSpace(text) || text.Length > MaxNoteLength) throw ChatException.Invalid($"A note needs 1 to {MaxNoteLength} characters.");
         if (State.Notes.Count >= MaxNotes) throw ChatException.Conflict($"{Id} has {MaxNotes} notes, the most a case keeps.");
+        var note = NewNote(authorId, text)!;
+        await SaveAsync();
+        PushNote(note);
+        return note;
+    }
+
+    /// <summary>Adds a note to the state (not saved); null for no text, or when the case holds the most notes it keeps.</summary>
+    private ServiceNote? NewNote(string authorId, string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (State.Notes.Count >= MaxNotes)
+        {
+            // Only a transfer's note gets here full: the transfer matters more than its note, which the audit entry keeps.
+            _logger.LogWarning("Case {Case} holds {Max} notes; a note by {Author} is not kept", Id, MaxNotes, authorId);
+            return null;
+        }
         var note = new ServiceNote($"{++State.NextNoteId}", Id, authorId, text, _time.GetUtcNow());
         State.Notes.Add(note);
-        await SaveAsync();
-        foreach (var user in new[] { State.AgentId, authorId }.OfType<string>().Distinct(StringComparer.Ordinal))
+        return note;
+    }
+
+    /// <summary>A note goes to the devices of the assigned agent and of its author.</summary>
+    private void PushNote(ServiceNote note)
+    {
+        foreach (var user in new[] { State.AgentId, note.AuthorId }.OfType<string>().Distinct(StringComparer.Ordinal))
         {
             _ = GrainFactory.GetGrain<IUserGrain>(user).PushNote(note);
         }
-        return note;
     }
 
     public Task<IReadOnlyList<ServiceNote>> ListNotes()
@@ -116,7 +136,11 @@ internal sealed partial class ServiceCaseGrain : Grain, IServiceCaseGrain
     private async Task SaveAsync()
     {
         State.UpdatedAt = _time.GetUtcNow();
+        // Moved to another desk (a transfer, or home again): the index of the desk it left forgets it.
+        var left = State.IndexedDeskId is { } indexed && indexed != DeskId ? indexed : null;
+        State.IndexedDeskId = DeskId;
         await _state.WriteStateAsync();
+        if (left is not null) _ = GrainFactory.GetGrain<IDeskCasesGrain>(left).CaseLeft(Id, State.UpdatedAt);
         _ = Cases.CaseChanged(new CaseSummary(Id, State.Status!, [.. State.Labels], State.UpdatedAt));
     }
 

@@ -9,6 +9,9 @@ internal sealed class ServiceCaseState
     /// <summary>The desk serving the chat now (the home desk of the id unless another desk queued it).</summary>
     public string? DeskId { get; set; }
 
+    /// <summary>The desk whose case index was last told of this case (to take it out of there when the case moves).</summary>
+    public string? IndexedDeskId { get; set; }
+
     public List<string> Labels { get; set; } = [];
     public string? AgentId { get; set; }
     public DateTimeOffset? OpenedAt { get; set; }
