@@ -39,9 +39,10 @@ public sealed record QueuedChat(string ConversationId, string VisitorId, DateTim
 /// <summary>
 /// Where a service conversation stands in a desk: waiting at <see cref="Position"/> (1 = next) with an
 /// <see cref="Eta"/> (null = unknown), or served by <see cref="AgentId"/>; both null once the desk no longer holds it.
+/// <see cref="Stamp"/> orders tickets of one desk: a later answer or push has a greater stamp (0 = unordered).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("im.QueueTicket")]
-public sealed record QueueTicket(string ConversationId, int? Position, TimeSpan? Eta, string? AgentId)
+public sealed record QueueTicket(string ConversationId, int? Position, TimeSpan? Eta, string? AgentId, long Stamp = 0)
 {
     public bool IsWaiting => Position is not null;
 }

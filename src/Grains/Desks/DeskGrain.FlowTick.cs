@@ -88,7 +88,7 @@ internal sealed partial class DeskGrain
             {
                 _logger.LogWarning(e, "Desk {Desk}: agent {Agent} did not leave {Conversation}", DeskId, chat.AgentId, conversationId);
             }
-            _ = User(chat.VisitorId).PushQueue(new QueueStatus(conversationId, DeskId, null, null, null));
+            _ = User(chat.VisitorId).PushQueue(new QueueStatus(conversationId, DeskId, null, null, null, NextStamp()));
         }
     }
 }

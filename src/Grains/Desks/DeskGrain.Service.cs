@@ -41,7 +41,7 @@ internal sealed partial class DeskGrain
         var load = await GrainFactory.GetGrain<IAgentGrain>(agentId).Finish(conversationId);
         if (IsServiceChat(conversationId)) await Conversation(conversationId).LeaveAgent(agentId);
         await ReportResolvedAsync(conversationId, served);
-        _ = User(served.VisitorId).PushQueue(new QueueStatus(conversationId, DeskId, null, null, null));
+        _ = User(served.VisitorId).PushQueue(new QueueStatus(conversationId, DeskId, null, null, null, NextStamp()));
         return load;
     }
 
@@ -69,7 +69,7 @@ internal sealed partial class DeskGrain
         {
             var entry = State.Queue[i];
             if (!IsServiceChat(entry.ConversationId)) continue;
-            var ticket = new QueueTicket(entry.ConversationId, i + 1, Eta(i + 1), null);
+            var ticket = new QueueTicket(entry.ConversationId, i + 1, Eta(i + 1), null, NextStamp());
             _ = User(entry.VisitorId).PushQueue(QueueStatus.From(DeskId, ticket));
         }
     }

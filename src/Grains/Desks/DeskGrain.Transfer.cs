@@ -196,7 +196,7 @@ internal sealed partial class DeskGrain
     /// </summary>
     private async Task<QueueStatus?> ServedElsewhereAsync(string conversationId)
     {
-        if (State.TransfersOut.TryGetValue(conversationId, out var moving)) return new QueueStatus(conversationId, moving.ToDeskId, null, null, null);
+        if (State.TransfersOut.TryGetValue(conversationId, out var moving)) return new QueueStatus(conversationId, moving.ToDeskId, null, null, null, NextStamp());
         if (State.Assigned.ContainsKey(conversationId) || State.Queue.Exists(e => e.ConversationId == conversationId)) return null;
         var serving = await Conversation(conversationId).GetServingDesk();
         if (serving is null || serving.DeskId == DeskId) return null;

@@ -105,10 +105,10 @@ internal sealed partial class DeskGrain : Grain, IDeskGrain
 
     private QueueTicket Ticket(string conversationId)
     {
-        if (State.Assigned.TryGetValue(conversationId, out var served)) return new QueueTicket(conversationId, null, null, served.AgentId);
+        if (State.Assigned.TryGetValue(conversationId, out var served)) return new QueueTicket(conversationId, null, null, served.AgentId, NextStamp());
         var index = State.Queue.FindIndex(e => e.ConversationId == conversationId);
-        if (index < 0) return new QueueTicket(conversationId, null, null, null);
-        return new QueueTicket(conversationId, index + 1, Eta(index + 1), null);
+        if (index < 0) return new QueueTicket(conversationId, null, null, null, NextStamp());
+        return new QueueTicket(conversationId, index + 1, Eta(index + 1), null, NextStamp());
     }
 
     private void ForgetExpiredSticky()

@@ -6,8 +6,18 @@ namespace Im.Orleans.Grains.Users;
 /// </summary>
 internal sealed partial class UserGrain : Grain
 {
+    // Conversation id → the greatest queue stamp pushed; kept for the activation only (a new one starts from nothing,
+    // and a status a desk sends later carries a greater stamp anyway).
+    private readonly Dictionary<string, long> _queueStamps = new(StringComparer.Ordinal);
+
+    /// <summary>Relays a desk's status unless a newer one (greater stamp) went out already: desks push one-way, and those calls can overtake each other.</summary>
     public Task PushQueue(QueueStatus status)
     {
+        if (status.Stamp > 0)
+        {
+            if (_queueStamps.TryGetValue(status.ConversationId, out var last) && status.Stamp <= last) return Task.CompletedTask;
+            _queueStamps[status.ConversationId] = status.Stamp;
+        }
         Push(ClientEventNames.Queue, status);
         return Task.CompletedTask;
     }

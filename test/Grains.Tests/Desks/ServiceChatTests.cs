@@ -22,7 +22,8 @@ public sealed class ServiceChatTests(SharedChatSilo shared) : IClassFixture<Shar
         Assert.Equal(ConversationKinds.Service, opened.Conversation.Kind);
         Assert.Equal(deskId, opened.Conversation.Title);
         Assert.Equal([vic], opened.Conversation.Members.Select(m => m.UserId));
-        Assert.Equal(new QueueStatus(opened.Conversation.ConversationId, deskId, 1, null, null), opened.Queue);
+        Assert.Equal(new QueueStatus(opened.Conversation.ConversationId, deskId, 1, null, null), opened.Queue with { Stamp = 0 });
+        Assert.True(opened.Queue.Stamp > 0);
 
         var again = await desk.OpenServiceChat(vic);
         Assert.Equal(opened.Conversation.ConversationId, again.Conversation.ConversationId);
@@ -89,5 +90,29 @@ public sealed class ServiceChatTests(SharedChatSilo shared) : IClassFixture<Shar
         await chat.OnlineAsync(ann);
         await Eventually.Holds(() => Assert.Contains(second.Of<QueueStatus>(ClientEventNames.Queue), q => q.ConversationId == secondId && q.Position == 1));
         Assert.Equal(1, (await desk.Position(secondId)).Position);
+    }
+
+    [Fact]
+    public async Task A_queue_status_that_arrives_after_a_newer_one_never_reaches_the_visitor()
+    {
+        var chat = shared.Chat;
+        var vic = Id("vic");
+        await chat.SignUpAsync(vic);
+        var device = await chat.ConnectAsync(vic, "vic-web");
+        var id = ConversationIds.Service(Id("care"), vic);
+        var visitor = chat.User(vic);
+
+        // A desk pushes one-way, and such calls can overtake each other (seen in the two-silo desk load test): here the
+        // status for 2nd place (stamp 20) arrives after the one for 1st place (stamp 30).
+        var seen = () => device.Of<QueueStatus>(ClientEventNames.Queue).Select(q => q.Stamp).ToList();
+        await visitor.PushQueue(new QueueStatus(id, "care", 3, null, null, Stamp: 10));
+        await Eventually.Holds(() => Assert.Contains(10, seen()));
+        await visitor.PushQueue(new QueueStatus(id, "care", 1, null, null, Stamp: 30));
+        await Eventually.Holds(() => Assert.Contains(30, seen()));
+        await visitor.PushQueue(new QueueStatus(id, "care", 2, null, null, Stamp: 20));
+        await visitor.PushQueue(new QueueStatus(id, "care", null, null, "ann", Stamp: 40));
+        await Eventually.Holds(() => Assert.Contains(40, seen()));
+
+        Assert.Equal([3, 1, null], device.Of<QueueStatus>(ClientEventNames.Queue).Select(q => q.Position));
     }
 }
