@@ -4,8 +4,9 @@ namespace Im.Orleans.Grains.Desks;
 
 /// <summary>
 /// Service conversations at the desk: opening one for a visitor, the assigned agent joining it, the agent leaving it
-/// when finished, and telling waiting visitors where they stand. The desk calls conversation and user grains; they
-/// never call the desk back, so none of these calls can deadlock.
+/// when finished, and telling waiting visitors where they stand. The desk awaits conversation and user grains; they
+/// call the desk only one-way (a conversation reporting an agent's reply, a case asking to reopen), so none of these
+/// calls can deadlock.
 /// </summary>
 internal sealed partial class DeskGrain
 {
