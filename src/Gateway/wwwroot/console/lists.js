@@ -1,7 +1,7 @@
 // The left column: my chats (with unread badges), the desk's queue, all its chats (filtered by status and label)
 // and its tickets. Lists come from ListConversations / ListServiceChats / ListTickets and follow the pushes.
 
-import { state, myChats, visitorName } from "./state.js";
+import { state, myChats, visitorName, freshQueue } from "./state.js";
 import { $, el, explain, time, duration, toast, notice } from "./ui.js";
 import { invoke, on, connected } from "./hub.js";
 import { openChat } from "./chat.js";
@@ -135,7 +135,7 @@ export function initLists() {
     refreshLists();
   });
   on("case", (c) => { state.cases.set(c.conversationId, c); render(); });
-  on("queue", () => refreshLists());
+  on("queue", (q) => { if (freshQueue(q)) refreshLists(); }); // an older status than one seen says nothing new
   // The queue and tickets change without a push to agents: look again every few seconds.
   setInterval(() => { if (connected() && state.view === "chats" && document.visibilityState === "visible") refreshLists(); }, POLL_MS);
   notice("");
