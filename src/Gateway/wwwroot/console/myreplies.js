@@ -36,7 +36,7 @@ export async function showMyReplies() {
 
 function render(problem = "", isError = false) {
   const list = $("my-replies");
-  list.replaceChildren(...(own || []).map((r) => el("li", { class: "reply", testid: "my-reply", dataset: { shortcut: r.shortcut } },
+  list.replaceChildren(...(own || []).map((r) => el("li", { class: `reply${r.shortcut === editing ? " editing" : ""}`, testid: "my-reply", dataset: { shortcut: r.shortcut } },
     el("div", { class: "reply-body" }, el("code", { text: `/${r.shortcut}` }), el("p", { text: r.text })),
     el("div", { class: "reply-actions" },
       el("button", { type: "button", testid: "my-reply-edit", onclick: () => startEdit(r), text: "Edit" }),
@@ -89,6 +89,7 @@ function startEdit(reply) {
   $("reply-form-title").textContent = `Edit /${reply.shortcut}`;
   $("reply-save").textContent = "Save changes";
   $("reply-cancel").hidden = false;
+  render();
   form.scrollIntoView({ block: "nearest" });
   form.text.focus();
 }
@@ -101,6 +102,7 @@ function cancelEdit() {
   $("reply-form-title").textContent = "Add a quick reply";
   $("reply-save").textContent = "Add";
   $("reply-cancel").hidden = true;
+  if (own) render();
 }
 
 async function remove(reply) {
