@@ -157,7 +157,8 @@ describe("agent console layout with a stand-in hub", { timeout: 120_000 }, () =>
         await byTestId(page, "reply-save").click();
       };
       await add("thank you", "Thanks for waiting, {name}!");
-      assert.match(await error.textContent(), /only use the letters a-z, digits, - and _/);
+      assert.match(await error.textContent(), /only use the letters a-z, digits, - and _ \(no spaces or accents\)\. Try \/thank-you\./);
+      await page.screenshot({ path: shot(`console-stand-in-${name}-replies-error.png`) });
       await add("hello", "Hi {name}");
       assert.match(await error.textContent(), /The desk already has \/hello/);
       await add("bye", "See you");
@@ -184,6 +185,8 @@ describe("agent console layout with a stand-in hub", { timeout: 120_000 }, () =>
       await byTestId(page, "view-chats").click();
       await page.locator('[data-testid="item"]', { hasText: "Ann" }).click();
       await byTestId(page, "composer-input").fill("/bye");
+      await page.locator('[data-testid="quick-reply"]', { hasText: "lovely" }).waitFor();
+      await page.screenshot({ path: shot(`console-stand-in-${name}-picker.png`) });
       await byTestId(page, "composer-input").press("Enter");
       assert.equal(await byTestId(page, "composer-input").inputValue(), "Have a lovely day, Ann!");
       assert.deepEqual(page.errors ?? [], []);

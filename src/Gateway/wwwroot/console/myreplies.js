@@ -55,7 +55,11 @@ function problemWith(shortcut, text) {
   const bad = (field, message) => ({ field, message });
   if (!shortcut) return bad("shortcut", "Give the reply a shortcut, for example thanks (you then type /thanks).");
   if (shortcut.length > MAX_SHORTCUT) return bad("shortcut", `A shortcut is at most ${MAX_SHORTCUT} characters long (this one has ${shortcut.length}).`);
-  if (!/^[a-z0-9_-]+$/.test(shortcut)) return bad("shortcut", "A shortcut may only use the letters a-z, digits, - and _ (no spaces or accents).");
+  if (!/^[a-z0-9_-]+$/.test(shortcut)) {
+    const suggestion = shortcut.replace(/\s+/g, "-").replace(/[^a-z0-9_-]/g, "");
+    const hint = suggestion && suggestion !== shortcut && suggestion.length <= MAX_SHORTCUT ? ` Try /${suggestion}.` : "";
+    return bad("shortcut", `A shortcut may only use the letters a-z, digits, - and _ (no spaces or accents).${hint}`);
+  }
   if (own.some((r) => r.shortcut === shortcut && r.shortcut !== editing)) return bad("shortcut", `You already have /${shortcut}. Pick another shortcut, or edit that one.`);
   if (deskReplies.some((r) => r.shortcut === shortcut)) return bad("shortcut", `The desk already has /${shortcut}. Pick another shortcut so both can be used.`);
   if (!text.trim()) return bad("text", "Write the text the shortcut puts into your reply.");
