@@ -129,10 +129,10 @@ export function initLists() {
     const c = state.conversations.get(m.conversationId);
     if (c && m.seq >= (c.lastSeq || 0)) { c.lastSeq = m.seq; c.lastMessage = m; render(); }
   });
-  on("assigned", (a) => {
-    toast(`New chat: ${visitorName(a.conversationId)}`);
-    fetchCase(a.conversationId);
+  on("assigned", async (a) => {
     refreshLists();
+    await fetchCase(a.conversationId); // the toast names the visitor, not their id
+    toast(`New chat: ${visitorName(a.conversationId)}`);
   });
   on("case", (c) => { state.cases.set(c.conversationId, c); render(); });
   on("queue", (q) => { if (freshQueue(q)) refreshLists(); }); // an older status than one seen says nothing new
