@@ -113,7 +113,110 @@ describe("agent console layout with a stand-in hub", { timeout: 120_000 }, () =>
       assert.deepEqual(page.errors ?? [], []);
       await context.close();
     });
+
+    it(`lists blocked visitors and lifts a block (${name})`, async () => {
+      const { context, page } = await newPage(viewport, { fake: true });
+      await signInWithToken(page, "agent1");
+      await page.locator('[data-testid="item"]', { hasText: "Ann" }).waitFor();
+      await byTestId(page, "tab-queue").click(); // the console learns Cy's name from the queue
+      await byTestId(page, "view-blocked").click();
+      const rows = page.locator('[data-testid="blocked-row"]');
+      await rows.nth(1).waitFor();
+      const cy = rows.filter({ hasText: "guest-cy" });
+      assert.match(await cy.textContent(), /Cy/, "the name the console knows");
+      assert.match(await cy.locator('[data-testid="blocked-reason"]').textContent(), /Abusive language/);
+      assert.equal(await cy.locator('[data-testid="blocked-by"]').textContent(), "supervisor");
+      assert.equal(await rows.filter({ hasText: "guest-zed" }).locator('[data-testid="blocked-until"]').textContent(), "when lifted");
+      await page.screenshot({ path: shot(`console-stand-in-${name}-blocked.png`) });
+      await cy.locator('[data-testid="unblock"]').click();
+      await byTestId(page, "dialog-ok").click();
+      await page.locator('[data-testid="toast"]', { hasText: "Cy can chat again." }).waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="blocked-row"]').length === 1);
+      assert.deepEqual(await page.evaluate(() => window.__fakeHub.calls.filter((c) => c[0] === "UnblockVisitor")), [["UnblockVisitor", "sales", "guest-cy"]]);
+      await rows.first().locator('[data-testid="unblock"]').click();
+      await byTestId(page, "dialog-ok").click();
+      await page.locator('[data-testid="blocked-empty"]', { hasText: "Nobody is blocked at this desk." }).waitFor();
+      assert.equal(await page.locator("#blocked-table").isVisible(), false, "no empty table head");
+      assert.deepEqual(page.errors ?? [], []);
+      await context.close();
+    });
+
+    it(`lets the agent add, edit and delete their own quick replies (${name})`, async () => {
+      const { context, page } = await newPage(viewport, { fake: true });
+      await signInWithToken(page, "agent1");
+      await page.locator('[data-testid="item"]', { hasText: "Ann" }).waitFor();
+      await byTestId(page, "view-replies").click();
+      const mine = page.locator('[data-testid="my-reply"]');
+      await mine.first().waitFor();
+      assert.equal(await mine.count(), 1);
+      assert.equal(await page.locator('[data-testid="desk-reply"]').count(), 2, "the desk's replies, read-only");
+      const error = byTestId(page, "reply-error");
+      const add = async (shortcut, text) => {
+        await byTestId(page, "reply-shortcut").fill(shortcut);
+        await byTestId(page, "reply-text").fill(text);
+        await byTestId(page, "reply-save").click();
+      };
+      await add("thank you", "Thanks for waiting, {name}!");
+      assert.match(await error.textContent(), /only use the letters a-z, digits, - and _ \(no spaces or accents\)\. Try \/thank-you\./);
+      await page.screenshot({ path: shot(`console-stand-in-${name}-replies-error.png`) });
+      await add("hello", "Hi {name}");
+      assert.match(await error.textContent(), /The desk already has \/hello/);
+      await add("bye", "See you");
+      assert.match(await error.textContent(), /You already have \/bye/);
+      await add("thanks", "");
+      assert.match(await error.textContent(), /Write the text/);
+      assert.equal(await page.evaluate(() => window.__fakeHub.calls.filter((c) => c[0] === "SetMyQuickReplies").length), 0, "nothing sent while wrong");
+      await add("/Thanks ", "Thanks for waiting, {name}!"); // a slash and capitals are forgiven
+      await mine.filter({ hasText: "/thanks" }).waitFor();
+      assert.equal(await error.textContent(), "");
+      await mine.filter({ hasText: "/bye" }).locator('[data-testid="my-reply-edit"]').click();
+      assert.equal(await byTestId(page, "reply-text").inputValue(), "Have a nice day, {name}!");
+      await byTestId(page, "reply-text").fill("Have a lovely day, {name}!");
+      await page.screenshot({ path: shot(`console-stand-in-${name}-replies.png`) });
+      await byTestId(page, "reply-save").click();
+      await mine.filter({ hasText: "lovely" }).waitFor();
+      assert.equal(await mine.count(), 2);
+      await mine.filter({ hasText: "/thanks" }).locator('[data-testid="my-reply-delete"]').click();
+      await byTestId(page, "dialog-ok").click();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="my-reply"]').length === 1);
+      const stored = await page.evaluate(() => window.__fakeHub.calls.filter((c) => c[0] === "SetMyQuickReplies").at(-1)[1]);
+      assert.deepEqual(stored, [{ shortcut: "bye", text: "Have a lovely day, {name}!" }]);
+      // The composer uses the edited reply at once.
+      await byTestId(page, "view-chats").click();
+      await page.locator('[data-testid="item"]', { hasText: "Ann" }).click();
+      await byTestId(page, "composer-input").fill("/bye");
+      await page.locator('[data-testid="quick-reply"]', { hasText: "lovely" }).waitFor();
+      await page.screenshot({ path: shot(`console-stand-in-${name}-picker.png`) });
+      await byTestId(page, "composer-input").press("Enter");
+      assert.equal(await byTestId(page, "composer-input").inputValue(), "Have a lovely day, Ann!");
+      assert.deepEqual(page.errors ?? [], []);
+      await context.close();
+    });
   }
+
+  it("shows a plain agent only the chats and their quick replies, not the supervisor views", async () => {
+    const { context, page } = await newPage({ width: 1280, height: 800 }, { fake: true });
+    await signInWithToken(page, "agent2");
+    await byTestId(page, "view-replies").waitFor();
+    for (const view of ["board", "audit", "blocked"]) assert.equal(await byTestId(page, `view-${view}`).isVisible(), false, view);
+    await context.close();
+  });
+
+  it("ignores a queue push older than one it has seen", async () => {
+    const { context, page } = await newPage({ width: 1280, height: 800 }, { fake: true });
+    await signInWithToken(page, "agent1");
+    await page.locator('[data-testid="item"]', { hasText: "Ann" }).waitFor();
+    const lists = () => page.evaluate(() => window.__fakeHub.calls.filter((c) => c[0] === "ListConversations").length);
+    const push = (stamp) => page.evaluate((s) => window.__fakeHub.emit("queue", { conversationId: "s:sales:guest-ann", deskId: "sales", position: null, etaSeconds: null, agentId: "agent1", ...(s == null ? {} : { stamp: s }) }), stamp);
+    await byTestId(page, "view-replies").click(); // the lists' 5 s poll rests outside the chats view
+    const before = await lists();
+    await push(7);
+    await push(5); // older: dropped
+    await push(null); // a server without stamps: always applied
+    await page.waitForTimeout(300);
+    assert.equal(await lists(), before + 2);
+    await context.close();
+  });
 
   it("says politely what the server does not offer yet", async () => {
     const { context, page } = await newPage({ width: 1280, height: 800 }, { fake: true, missing: ["ListServiceChats", "GetDeskBoard"] });

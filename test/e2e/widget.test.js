@@ -164,6 +164,36 @@ describe("visitor widget in Chromium", { timeout: 180_000 }, () => {
     });
   }
 
+  it("keeps the newest queue status by its stamp: late answers and out-of-order pushes are ignored, unstamped ones applied", async () => {
+    const { context, page } = await openHost({ desk: "sales", fake: "1", open: "true", hold: "1" });
+    const push = (q) => page.evaluate((x) => { const h = window.__fakeHub; h.emit("queue", { conversationId: h.conversationId, deskId: "sales", etaSeconds: null, position: null, agentId: null, ...x }); }, q);
+    const statusIs = async (text) => { await page.locator("[data-im-widget] .status", { hasText: text }).waitFor(); };
+    await page.waitForFunction(() => window.__fakeHub.calls.some((c) => c[0] === "OpenServiceChat"));
+    // The desk moved the visitor up (stamp 5) before the OpenServiceChat answer (stamp 3, position 3) arrives.
+    await page.evaluate(() => { window.__fakeHub.answers.OpenServiceChat = { conversation: { conversationId: window.__fakeHub.conversationId, kind: "service", title: "Sales", members: [] },
+      queue: { conversationId: window.__fakeHub.conversationId, deskId: "sales", position: 3, etaSeconds: 150, agentId: null, stamp: 3 } }; });
+    await push({ position: 1, stamp: 5 });
+    await page.evaluate(() => window.__fakeHub.release());
+    await statusIs("You are next in line");
+    await push({ position: 2, stamp: 4 }); // late: dropped
+    await push({ agentId: "crm-7", stamp: 8 });
+    await statusIs("chatting with crm-7");
+    await push({ stamp: 10 }); // resolved
+    await page.locator("[data-im-widget] li.rate").waitFor();
+    await push({ agentId: "crm-7", stamp: 9 }); // the older "served" arrives after "resolved": dropped
+    // A reconnect's GetQueuePosition answers from before the resolve: dropped too.
+    await page.evaluate(() => { const h = window.__fakeHub; h.answers.GetQueuePosition = { conversationId: h.conversationId, deskId: "sales", position: null, etaSeconds: null, agentId: "crm-7", stamp: 7 }; return h.reconnect(); });
+    await page.waitForFunction(() => window.__fakeHub.calls.some((c) => c[0] === "GetQueuePosition"));
+    await page.waitForTimeout(200);
+    assert.match(await status(page).textContent(), /This chat has ended/);
+    assert.equal(await page.locator("[data-im-widget] li.sys.transfer").count(), 0, "no \"Now served by\" from a stale status");
+    assert.equal(await page.locator("[data-im-widget] li.rate").count(), 1);
+    await push({ position: 2 }); // no stamp (a server before stamps): applied
+    await statusIs("You are number 2 in line");
+    assert.deepEqual(page.errors ?? [], []);
+    await context.close();
+  });
+
   // A 1x1 PNG, answered for every file the widget shows in these stand-in tests.
   const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
   const widgetCalls = (page, name) => page.evaluate((n) => window.__fakeHub.calls.filter((c) => c[0] === n).map((c) => c[1]), name);

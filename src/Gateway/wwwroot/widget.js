@@ -18,6 +18,7 @@
   const w = {
     conn: null, session: null, me: null, convId: null, lastSeq: 0, agent: null, ended: false, started: null,
     seqs: new Set(), pending: new Map(), lastTyping: 0, typingTimer: 0, served: false, rated: false,
+    stamps: new Map(), early: new Map(),
   };
 
   // ---- DOM (built with createElement only: message text never becomes markup) ----
@@ -211,6 +212,10 @@
     onConversation(r.conversation);
     await sync();
     showQueue(r.queue);
+    // A push that came before this answer (the chat's id was not known yet) wins if it is newer.
+    const early = w.early.get(w.convId);
+    w.early.delete(w.convId);
+    if (early) showQueue(early);
   }
   async function sync() {
     for (let round = 0; round < 50; round++) {
@@ -223,8 +228,25 @@
   }
 
   // ---- queue, agent, messages ----
+  // QueueStatus.stamp grows with every change the desk makes. Pushes can arrive out of order and an answer
+  // (OpenServiceChat, GetQueuePosition) after a newer push, so per conversation only a status at least as new as
+  // the newest applied counts (the same stamp again repaints). No stamp (servers before it): always applied.
+  function stale(q) {
+    if (typeof q.stamp !== "number") return false;
+    const kept = w.stamps.get(q.conversationId);
+    if (kept !== undefined && q.stamp < kept) return true;
+    w.stamps.set(q.conversationId, q.stamp);
+    return false;
+  }
   function showQueue(q) {
-    if (!q || q.conversationId !== w.convId) return;
+    if (!q || !q.conversationId) return;
+    if (q.conversationId !== w.convId) {
+      // Before OpenServiceChat answers, the chat's id is unknown: keep the newest stamped push for openChat.
+      const e = w.early.get(q.conversationId);
+      if (!w.convId && typeof q.stamp === "number" && (!e || q.stamp >= e.stamp)) w.early.set(q.conversationId, q);
+      return;
+    }
+    if (stale(q)) return;
     const wasServed = w.served;
     w.ended = !q.agentId && q.position == null;
     if (q.agentId) { w.served = true; w.rated = false; rating.remove(); }

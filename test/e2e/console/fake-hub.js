@@ -28,6 +28,11 @@
   const notes = { "s:sales:guest-ann": [{ noteId: "n1", conversationId: "s:sales:guest-ann", authorId: "supervisor", text: "VIP customer, be quick.", at: ago(700) }] };
   const conv = (id) => ({ conversationId: id, kind: "service", title: "Sales", members: members(cases[id].visitorId), lastSeq: logs[id].length, lastMessage: logs[id].at(-1), unread: id === "s:sales:guest-ann" ? 1 : 0, readSeq: 0 });
   let seq = 10;
+  let myReplies = [{ shortcut: "bye", text: "Have a nice day, {name}!" }];
+  let blocked = [
+    { visitorId: "guest-cy", reason: "Abusive language towards the agent, twice.", blockedBy: "supervisor", blockedAt: ago(1800), until: new Date(now + 86400000).toISOString() },
+    { visitorId: "guest-zed-9f2c41", reason: "Spam links", blockedBy: "agent1", blockedAt: ago(90000), until: null },
+  ];
   const answers = {
     GetAgentState: () => ({ agentId: "agent1", status: "online", capacity: 3, chats: Object.keys(logs), free: 1, takesChats: true }),
     SetAgentStatus: (s) => ({ agentId: "agent1", status: s, capacity: 3, chats: Object.keys(logs), free: 1, takesChats: s === "online" }),
@@ -38,7 +43,14 @@
     History: (id) => logs[id] || [],
     ListServiceNotes: (id) => notes[id] || [],
     GetQuickReplies: () => [{ shortcut: "hello", text: "Hello {name}, thanks for writing!", scope: "desk" },
-      { shortcut: "order", text: "Your order {orderId} is on its way.", scope: "desk" }, { shortcut: "bye", text: "Have a nice day, {name}!", scope: "agent" }],
+      { shortcut: "order", text: "Your order {orderId} is on its way.", scope: "desk" }, ...myReplies.map((r) => ({ ...r, scope: "agent" }))],
+    SetMyQuickReplies: (replies) => {
+      for (const r of replies) if (!/^[a-z0-9_-]{1,32}$/.test(r.shortcut)) throw new Error("HubException: invalid: A quick reply's shortcut is 1-32 of a-z 0-9 _ -.");
+      myReplies = replies.map(({ shortcut, text }) => ({ shortcut, text }));
+      return myReplies.map((r) => ({ ...r, scope: "agent" }));
+    },
+    ListBlockedVisitors: () => blocked,
+    UnblockVisitor: (deskId, visitorId) => { const before = blocked.length; blocked = blocked.filter((b) => b.visitorId !== visitorId); return blocked.length < before; },
     Send: (m) => ({ conversationId: m.conversationId, seq: ++seq, messageId: `m${seq}`, sentAt: new Date().toISOString(), duplicate: false }),
     AddServiceNote: (id, text) => ({ noteId: `n${++seq}`, conversationId: id, authorId: "agent1", text, at: new Date().toISOString() }),
     SetServiceLabels: (id, labels) => ({ ...cases[id], labels }),

@@ -7,6 +7,9 @@
   const conversationId = "s:sales:visitor";
   let seq = 0;
   const away = new URLSearchParams(location.search).get("away") === "1";
+  // "?hold=1": OpenServiceChat answers only when the test calls release() (to push something before the answer).
+  let held = new URLSearchParams(location.search).get("hold") === "1" ? [] : null;
+  const answers = {};        // method -> the answer a test wants instead of the usual one
   const failSends = [];      // "unavailable" | "connection": how the next Send calls fail
   const missed = [];         // messages only a Sync returns (pushed while the connection was down)
   let reconnected = () => {};
@@ -17,6 +20,8 @@
     async start() { this.state = "Connected"; },
     async invoke(method, ...args) {
       calls.push([method, ...args]);
+      if (method === "OpenServiceChat" && held) await new Promise((resolve) => held.push(resolve));
+      if (method in answers) return structuredClone(answers[method]);
       switch (method) {
         case "OpenServiceChat":
           return { conversation: { conversationId, kind: "service", title: "Sales", members: [{ userId: "me", role: "owner" }] },
@@ -53,7 +58,8 @@
     calls, conversationId,
     emit: (name, payload) => handlers.get(name)?.(payload),
     nextSeq: () => ++seq,
-    failSends, missed,
+    failSends, missed, answers,
+    release: () => { const waiting = held || []; held = null; for (const resolve of waiting) resolve(); },
     reconnect: () => { connection.state = "Connected"; return reconnected(); },
   };
 })();

@@ -1,7 +1,7 @@
 // The left column: my chats (with unread badges), the desk's queue, all its chats (filtered by status and label)
 // and its tickets. Lists come from ListConversations / ListServiceChats / ListTickets and follow the pushes.
 
-import { state, myChats, visitorName } from "./state.js";
+import { state, myChats, visitorName, freshQueue } from "./state.js";
 import { $, el, explain, time, duration, toast, notice } from "./ui.js";
 import { invoke, on, connected } from "./hub.js";
 import { openChat } from "./chat.js";
@@ -129,13 +129,13 @@ export function initLists() {
     const c = state.conversations.get(m.conversationId);
     if (c && m.seq >= (c.lastSeq || 0)) { c.lastSeq = m.seq; c.lastMessage = m; render(); }
   });
-  on("assigned", (a) => {
-    toast(`New chat: ${visitorName(a.conversationId)}`);
-    fetchCase(a.conversationId);
+  on("assigned", async (a) => {
     refreshLists();
+    await fetchCase(a.conversationId); // the toast names the visitor, not their id
+    toast(`New chat: ${visitorName(a.conversationId)}`);
   });
   on("case", (c) => { state.cases.set(c.conversationId, c); render(); });
-  on("queue", () => refreshLists());
+  on("queue", (q) => { if (freshQueue(q)) refreshLists(); }); // an older status than one seen says nothing new
   // The queue and tickets change without a push to agents: look again every few seconds.
   setInterval(() => { if (connected() && state.view === "chats" && document.visibilityState === "visible") refreshLists(); }, POLL_MS);
   notice("");

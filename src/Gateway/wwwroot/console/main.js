@@ -1,5 +1,6 @@
-// The agent console at /console: sign-in, the desk and status pickers, switching between chats, board and audit.
-// Everything else lives in its own module (lists, chat, casepane, actions, board, audit).
+// The agent console at /console: sign-in, the desk and status pickers, switching between the views (chats, the
+// agent's quick replies; for supervisors also board, audit and blocked visitors). Everything else lives in its own
+// module (lists, chat, casepane, actions, replies, myreplies, board, audit, blocked).
 
 import { state, isSupervisor } from "./state.js";
 import { $, explain, notice, toast } from "./ui.js";
@@ -8,7 +9,9 @@ import { auth } from "/js/api.js";
 import { initLists, refreshLists } from "./lists.js";
 import { initChat, reloadOpenChat } from "./chat.js";
 import { initActions } from "./actions.js";
-import { initReplies, loadReplies } from "./replies.js";
+import { initReplies, loadReplies, closeReplies } from "./replies.js";
+import { initMyReplies, showMyReplies } from "./myreplies.js";
+import { initBlocked, showBlocked } from "./blocked.js";
 import { startBoard, stopBoard } from "./board.js";
 import { initAudit, showAudit } from "./audit.js";
 
@@ -98,9 +101,8 @@ async function enter(session) {
 function deskChanged() {
   localStorage.setItem(`${KEY}.desk`, state.deskId ?? "");
   const sup = isSupervisor();
-  // A lone "Chats" tab says nothing: the view switch shows only for supervisors.
-  $("views").hidden = !sup;
-  if (!sup && state.view !== "chats") setView("chats");
+  for (const b of document.querySelectorAll("#views button.sup")) b.hidden = !sup;
+  if (!sup && SUPERVISOR_VIEWS.includes(state.view)) setView("chats");
   const labels = $("filter-label");
   const deskLabels = state.desks.find((d) => d.deskId === state.deskId)?.labels || [];
   labels.replaceChildren(new Option("Any label", ""), ...deskLabels.map((l) => new Option(l, l)));
@@ -114,7 +116,11 @@ $("desk-select").addEventListener("change", (e) => {
   loadReplies();
   if (state.view === "board") startBoard();
   if (state.view === "audit") showAudit(true);
+  if (state.view === "blocked") showBlocked();
+  if (state.view === "replies") showMyReplies();
 });
+
+const SUPERVISOR_VIEWS = ["board", "audit", "blocked"];
 
 function setView(view) {
   state.view = view;
@@ -122,10 +128,16 @@ function setView(view) {
   $("chats-view").hidden = view !== "chats";
   $("board-view").hidden = view !== "board";
   $("audit-view").hidden = view !== "audit";
+  $("blocked-view").hidden = view !== "blocked";
+  $("replies-view").hidden = view !== "replies";
+  closeReplies();
   if (view === "board") startBoard(); else stopBoard();
   if (view === "audit") showAudit(true);
+  if (view === "blocked") showBlocked();
+  if (view === "replies") showMyReplies();
 }
 $("views").addEventListener("click", (e) => { const v = e.target.closest("button")?.dataset.view; if (v) setView(v); });
+$("replies-edit").addEventListener("click", () => setView("replies"));
 
 $("status-select").addEventListener("change", async (e) => {
   try {
@@ -147,6 +159,9 @@ onConnected(async () => {
   try { showStatus(await invoke("GetAgentState")); } catch (error) { toast(explain(error, "Reading your status"), true); }
   await Promise.all([refreshLists(), loadReplies()]);
   await reloadOpenChat();
+  // A view opened while the connection was down said so; read it now (an edit in progress is left alone).
+  if (state.view === "blocked") await showBlocked();
+  if (state.view === "replies" && $("reply-form").hidden) await showMyReplies();
 });
 
 initLists();
@@ -154,6 +169,8 @@ initChat();
 initReplies();
 initActions();
 initAudit();
+initBlocked();
+initMyReplies();
 window.__console = state; // for tests and debugging
 const session = loadSession();
 if (session) enter(session); else showLogin();

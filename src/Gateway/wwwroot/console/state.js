@@ -5,7 +5,7 @@ export const state = {
   conn: null,           // the SignalR connection
   desks: [],            // DeskConfig[] from GET /api/desks
   deskId: null,
-  view: "chats",        // chats | board | audit
+  view: "chats",        // chats | replies, and for supervisors board | audit | blocked
   list: "mine",         // mine | queue | all | tickets
   conversations: new Map(), // conversationId -> ConversationView (ListConversations, pushes)
   cases: new Map(),     // conversationId -> ServiceCase
@@ -37,4 +37,19 @@ export const deskOf = (conversationId) => conversationId.split(":")[1];
 export function visitorName(conversationId) {
   const c = state.cases.get(conversationId);
   return c?.visitor?.displayName || c?.ticket?.name || visitorOf(conversationId);
+}
+
+const queueStamps = new Map(); // conversationId -> the highest QueueStatus.stamp applied
+
+/**
+ * True when a QueueStatus (a `queue` push, or an answer of OpenServiceChat/GetQueuePosition) is not older than one
+ * already applied: pushes can arrive out of order, and an answer after a newer push. A status without a stamp
+ * (servers before the stamp) is always applied.
+ */
+export function freshQueue(q) {
+  if (!q?.conversationId || typeof q.stamp !== "number") return true;
+  const kept = queueStamps.get(q.conversationId);
+  if (kept !== undefined && q.stamp < kept) return false;
+  queueStamps.set(q.conversationId, q.stamp);
+  return true;
 }
