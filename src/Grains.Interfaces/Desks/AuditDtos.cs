@@ -37,6 +37,7 @@ public static class AuditActions
     public const string Unblock = "unblock";
     public const string TakeOver = "take_over";
     public const string DeskChanged = "desk_changed";
+    public const string QuickReplies = "quick_replies";
     public const string Transfer = "transfer";
     public const string Ticket = "ticket";
     public const string TakeTicket = "take_ticket";

@@ -95,12 +95,19 @@ public sealed class SettingsAdminTests(SharedChatSilo shared) : IClassFixture<Sh
     [Fact]
     public async Task An_agent_keeps_quick_replies_of_its_own_under_the_same_rules()
     {
-        var agent = shared.Chat.Agent(Id("ann"));
+        var agentId = Id("ann");
+        var agent = shared.Chat.Agent(agentId);
         Assert.Empty(await agent.GetQuickReplies());
         var mine = await agent.SetQuickReplies([new QuickReply("bye", "Bye {name}!")]);
         Assert.Equal([new QuickReply("bye", "Bye {name}!")], mine);
         var error = await Assert.ThrowsAsync<ChatException>(() => agent.SetQuickReplies([new QuickReply("Bye!", "x")]));
         Assert.Equal(ErrorCodes.Invalid, error.Code);
         Assert.Equal(mine, await agent.GetQuickReplies());
+
+        await agent.SetQuickReplies([new QuickReply("bye", "See you, {name}!"), new QuickReply("thanks", "Thank you!")]);
+        await agent.SetQuickReplies([new QuickReply("thanks", "Thank you!")]);
+        await agent.SetQuickReplies([new QuickReply("thanks", "Thank you!")]);
+        var entries = (await shared.Chat.Cluster.Client.GetGrain<IAuditLogGrain>(0).Query(new AuditQuery(Actor: agentId))).Entries;
+        Assert.Equal(["-bye", "+thanks ~bye", "+bye"], entries.Where(e => e.Action == AuditActions.QuickReplies).Select(e => e.Details));
     }
 }
