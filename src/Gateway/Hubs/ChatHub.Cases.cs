@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Im.Orleans.Gateway.Auth;
+using Im.Orleans.Gateway.Desks;
 using Im.Orleans.Grains;
 
 namespace Im.Orleans.Gateway.Hubs;
@@ -119,11 +120,11 @@ public sealed partial class ChatHub
 
     private Task<DeskSettings> CaseDeskSettingsAsync(string deskId) => grains.GetGrain<IDeskGrain>(deskId).CaseSettings();
 
-    private bool IsSupervisor(DeskSettings settings) => IsOperator || settings.Supervisors.Contains(Me, StringComparer.Ordinal);
+    private bool IsSupervisor(DeskSettings settings) => IsOperator || DeskViews.IsSupervisor(settings, Me);
 
     private void RequireStaff(DeskSettings settings, string deskId)
     {
-        if (IsSupervisor(settings) || settings.Agents.Contains(Me, StringComparer.Ordinal)) return;
+        if (IsOperator || DeskViews.IsStaff(settings, Me)) return;
         throw HubErrors.Forbidden($"{Me} is not staff of desk {deskId}");
     }
 }

@@ -103,7 +103,7 @@ public sealed partial class ChatHub
     private async Task RequireSupervisorAsync(string deskId)
     {
         var settings = (await Desk(deskId).GetView()).Settings;
-        if (!IsOperator && !DeskViews.IsSupervisor(settings, Me)) throw HubErrors.Forbidden($"only supervisors of desk '{deskId}' and operators may do this");
+        if (!IsSupervisor(settings)) throw HubErrors.Forbidden($"only supervisors of desk '{deskId}' and operators may do this");
     }
 
     private static DateTimeOffset? Instant(JsonElement obj, string name)

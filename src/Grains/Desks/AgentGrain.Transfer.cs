@@ -12,17 +12,7 @@ internal sealed partial class AgentGrain
         }
         // A transfer does not end the chat: its handle time runs from the first assignment to the finish, whoever finishes.
         var since = handleSince <= _time.GetUtcNow() ? handleSince : _time.GetUtcNow();
-        var chat = new AgentChat { ConversationId = conversationId, DeskId = deskId, AssignedAt = since };
-        State.Chats.Add(chat);
-        try
-        {
-            await _state.WriteStateAsync();
-        }
-        catch
-        {
-            State.Chats.Remove(chat);
-            throw;
-        }
+        await HoldAsync(new AgentChat { ConversationId = conversationId, DeskId = deskId, AssignedAt = since });
         return new OfferReply(true, Load());
     }
 }

@@ -94,7 +94,14 @@ internal sealed partial class AgentGrain : Grain, IAgentGrain
         {
             return new OfferReply(false, Load());
         }
-        var chat = new AgentChat { ConversationId = conversationId, DeskId = deskId, AssignedAt = _time.GetUtcNow() };
+        await HoldAsync(new AgentChat { ConversationId = conversationId, DeskId = deskId, AssignedAt = _time.GetUtcNow() });
+        _logger.LogDebug("Agent {Agent} took {Conversation} from desk {Desk}", AgentId, conversationId, deskId);
+        return new OfferReply(true, Load());
+    }
+
+    /// <summary>Takes the chat and stores it; not stored means not taken, so the desk keeps it and offers it again.</summary>
+    private async Task HoldAsync(AgentChat chat)
+    {
         State.Chats.Add(chat);
         try
         {
@@ -102,12 +109,9 @@ internal sealed partial class AgentGrain : Grain, IAgentGrain
         }
         catch
         {
-            // Not stored means not taken: the desk keeps the conversation queued and offers it here again.
             State.Chats.Remove(chat);
             throw;
         }
-        _logger.LogDebug("Agent {Agent} took {Conversation} from desk {Desk}", AgentId, conversationId, deskId);
-        return new OfferReply(true, Load());
     }
 
     private AgentLoad Load() => new(AgentId, State.Status, Capacity, [.. State.Chats.Select(c => c.ConversationId)]);
