@@ -37,10 +37,11 @@ rm -rf "$results"
 # Suites that print TAP-style "# pass N" / "# fail N" summaries; their counts join the closing line.
 run_tap_suite() {
     local name=$1 script=$2 log
+    shift 2
     [ -x "$script" ] || return 0
     echo "=== $name"
     log=$(mktemp)
-    if ! "$script" 2>&1 | tee "$log"; then failed_projects+=("$name"); fi
+    if ! "$script" "$@" 2>&1 | tee "$log"; then failed_projects+=("$name"); fi
     p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1); f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
     failed_tests+=$(grep -E '^ *not ok' "$log" | sed "s/^ */\n$name: /")
@@ -55,6 +56,9 @@ run_tap_suite "deploy" test/deploy/run.sh
 # The fault and abuse harness, short form: fuzzed frames, forged tokens, cross-user access, an unknown-id flood,
 # connection churn, and a gateway and a silo SIGKILLed under traffic (test/chaos/README.md; --long for the full run).
 run_tap_suite "chaos" test/chaos/run.sh
+# The bench, short form: ours, the bare SignalR relay and socket.io + Redis each answer load.js, and the table prints
+# (bench/README.md; no speed is asserted in tests).
+run_tap_suite "bench" bench/run.sh --smoke
 
 if [ ${#failed_projects[@]} -gt 0 ]; then
     echo "failing projects: ${failed_projects[*]}"

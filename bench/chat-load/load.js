@@ -15,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import signalR from "@microsoft/signalr";
+import { SocketIoConnection } from "./socketio-client.js";
 
 const HELP = `usage: node load.js --url http://127.0.0.1:5000 [options]
 
@@ -26,6 +27,7 @@ const HELP = `usage: node load.js --url http://127.0.0.1:5000 [options]
   --warmup W           seconds of sending before the measurement (not counted) default 3
   --drain D            at most D seconds after the last send for acks and deliveries  default 10
   --transport T        websockets | sse | longpolling                          default websockets
+  --target T           signalr (our gateway, bench/relay) | socketio (bench/socketio, WebSocket only)  default signalr
   --api-key K          mint tokens with POST /api/auth/token (X-Api-Key) instead of guest sign-in
   --pid P[,P...]       the server's process id(s): RSS (VmRSS) sampled every second, peak, CPU time;
                        several (a cluster's gateway and silos) are added up
@@ -41,10 +43,10 @@ const HELP = `usage: node load.js --url http://127.0.0.1:5000 [options]
 function parseArgs(argv) {
   const options = {
     url: "http://127.0.0.1:5000", users: 20, groupSize: 5, rate: 500, seconds: 10, warmup: 3, drain: 10,
-    transport: "websockets", apiKey: null, pid: null, selfCopies: "auto", setupTimeout: 120, label: null, quiet: false,
+    transport: "websockets", target: "signalr", apiKey: null, pid: null, selfCopies: "auto", setupTimeout: 120, label: null, quiet: false,
   };
   const numeric = { "--users": "users", "--group-size": "groupSize", "--rate": "rate", "--seconds": "seconds", "--warmup": "warmup", "--drain": "drain", "--setup-timeout": "setupTimeout" };
-  const text = { "--pid": "pid", "--url": "url", "--transport": "transport", "--api-key": "apiKey", "--self-copies": "selfCopies", "--label": "label" };
+  const text = { "--pid": "pid", "--url": "url", "--transport": "transport", "--target": "target", "--api-key": "apiKey", "--self-copies": "selfCopies", "--label": "label" };
   for (let i = 0; i < argv.length; i++) {
     let flag = argv[i];
     let value;
@@ -80,6 +82,7 @@ function parseArgs(argv) {
     options.pids = options.pid.split(",").map((p) => Number(p.trim()));
     if (options.pids.some((p) => !Number.isInteger(p) || p < 1)) usage("--pid must be process ids separated by commas");
   }
+  if (!["signalr", "socketio"].includes(options.target)) usage("--target must be signalr or socketio");
   if (!["auto", "yes", "no"].includes(options.selfCopies)) usage("--self-copies must be auto, yes or no");
   options.transportType = transportOf(options.transport);
   options.url = loopbackBase(options.url);
@@ -290,10 +293,12 @@ class Run {
     });
 
     await pooled(this.users, 8, async (user) => {
-      const connection = new signalR.HubConnectionBuilder()
-        .withUrl(`${options.url}/hubs/chat?device=load-${this.runId}`, { transport: options.transportType, accessTokenFactory: () => user.token })
-        .configureLogging(signalR.LogLevel.None)
-        .build();
+      const connection = options.target === "socketio"
+        ? new SocketIoConnection(options.url, user.token)
+        : new signalR.HubConnectionBuilder()
+          .withUrl(`${options.url}/hubs/chat?device=load-${this.runId}`, { transport: options.transportType, accessTokenFactory: () => user.token })
+          .configureLogging(signalR.LogLevel.None)
+          .build();
       // The official client's defaults (ping every 15 s, server timeout 30 s), which the gateway's settings match.
       connection.on("message", (message) => this.onMessage(user, message));
       for (const name of ["unread", "presence", "typing", "read", "focus", "conversation", "recalled"]) {
@@ -519,6 +524,7 @@ class Run {
       run: this.runId,
       url: options.url,
       transport: options.transport,
+      target: options.target,
       users: this.users.length,
       groups: this.groups.length,
       groupSize: options.groupSize,
