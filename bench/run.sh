@@ -69,7 +69,7 @@ start() { # TARGET PORT: starts a plain child (so $! is the server's pid for loa
 stop() { # PID: SIGTERM, 20 s, then SIGKILL
     kill -TERM "$1" 2> /dev/null || return 0
     for _ in $(seq 1 100); do kill -0 "$1" 2> /dev/null || return 0; sleep 0.2; done
-    kill -KILL "$1" 2> /dev/null
+    say "pid $1 did not stop within 20 s (a backlog): SIGKILL"; kill -KILL "$1" 2> /dev/null
 }
 
 say "results and logs in $out"

@@ -15,7 +15,9 @@ const ms = (v) => (v === null || v === undefined ? "-" : v >= 1000 ? `${(v / 100
 function cell(r) {
   if (!r || r.failed) return "FAILED";
   const acked = r.sent ? Math.round((100 * r.acknowledged) / r.sent) : 0;
-  return `${k(r.deliveredPerSecond)}/s, ${acked}% acked, p50 ${ms(r.latencyMs.p50)}, p99 ${ms(r.latencyMs.p99)}`;
+  // A window much longer than asked means the generator itself fell behind the offered rate: it measured the client.
+  const behind = r.windowSeconds > 1.2 * r.seconds ? ` (generator behind: ${Math.round(r.windowSeconds)} s window)` : "";
+  return `${k(r.deliveredPerSecond)}/s, ${acked}% acked, p50 ${ms(r.latencyMs.p50)}, p99 ${ms(r.latencyMs.p99)}${behind}`;
 }
 
 function ratio(a, b) {
