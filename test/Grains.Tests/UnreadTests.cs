@@ -138,6 +138,32 @@ public sealed class UnreadTests(SharedChatSilo shared) : IClassFixture<SharedCha
     }
 
     [Fact]
+    public async Task A_delivery_that_arrives_after_its_gap_was_read_from_the_log_is_not_pushed_again()
+    {
+        // Issue 11 suspected this race of duplicate pushes in steady state: a slow delivery overtaken by a later one,
+        // the gap filled from the log, then the slow one arriving after all. The device must get each seq once.
+        var (chat, conversation, id, alice, bob) = await DirectAsync();
+        var device = await chat.ConnectAsync(bob, "b1");
+        var sentAt = DateTimeOffset.UnixEpoch;
+        var messages = Enumerable.Range(1, 3).Select(seq => new Message(id, seq, $"m{seq}", $"c{seq}", alice, MessageKinds.Text, $"text {seq}", null, sentAt)).ToList();
+        // In the log, but not yet delivered to bob (the conversation reloads its last seq from the log).
+        await chat.Store.AppendAsync(id, messages);
+        await chat.DeactivateAsync(conversation);
+
+        await chat.User(bob).Deliver([messages[2]]);
+        await chat.QuiesceAsync();
+        Assert.Empty(device.Messages());
+        await chat.AdvanceAsync(new UserOptions().DeliveryGapWait);
+        await Eventually.Holds(() => Assert.Equal(3, device.Messages().Count));
+        await chat.User(bob).Deliver([messages[0]]);
+        await chat.User(bob).Deliver([messages[1], messages[2]]);
+        await chat.QuiesceAsync();
+
+        Assert.Equal([1L, 2, 3], device.Messages().Select(m => m.Seq));
+        Assert.Equal(3, (await ViewOf(chat, bob, id)).Unread);
+    }
+
+    [Fact]
     public async Task Deliveries_that_arrive_out_of_order_are_counted_once_and_pushed_in_seq_order()
     {
         var (chat, _, id, alice, bob) = await DirectAsync();
