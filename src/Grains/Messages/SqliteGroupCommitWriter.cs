@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Im.Orleans.Grains.Options;
 using Im.Orleans.Grains.Storage;
 using Microsoft.Data.Sqlite;
@@ -10,72 +9,44 @@ internal delegate IReadOnlyList<AppendOutcome> SqliteBatchWrite(SqliteConnection
 
 /// <summary>
 /// The single writer of the SQLite message log. SQLite lets one transaction write at a time anyway; what costs is the
-/// flush of the WAL at every commit (synchronous=FULL). So the writer takes every batch that is waiting (up to the
-/// <see cref="GroupCommitOptions"/> limits), writes them all in one transaction with a savepoint per batch, commits
-/// once, and only then completes each batch: a taken seq or any other error of one batch rolls back to its savepoint
-/// and fails that batch alone. While one group is being flushed the next one gathers, so the group size follows load.
+/// flush of the WAL at every commit (synchronous=FULL). So the writer takes every batch that is waiting (see
+/// <see cref="GroupCommitQueue"/>), writes them all in one transaction with a savepoint per batch, commits once, and
+/// only then completes each batch: a taken seq or any other error of one batch rolls back to its savepoint and fails
+/// that batch alone.
 /// </summary>
 internal sealed class SqliteGroupCommitWriter : IDisposable
 {
     private const string Savepoint = "conversation_batch";
-    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteConnectionFactory _connections;
-    private readonly GroupCommitOptions _options;
     private readonly SqliteBatchWrite _write;
-    private readonly Task _loop;
+    private readonly GroupCommitQueue _queue;
     private SqliteConnection? _connection;
-    private int _waiting;
 
     public SqliteGroupCommitWriter(SqliteConnectionFactory connections, GroupCommitOptions options, SqliteBatchWrite write)
     {
         _connections = connections;
-        _options = options;
         _write = write;
-        _loop = Task.Run(RunAsync);
+        _queue = new GroupCommitQueue(options, group =>
+        {
+            WriteGroup(group);
+            return Task.CompletedTask;
+        });
     }
-
-    /// <summary>Queues the batch; the task ends when it is committed (or failed, or cancelled before it was taken).</summary>
-    public Task<IReadOnlyList<AppendOutcome>> AppendAsync(string conversationId, IReadOnlyList<Message> messages, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingAppend(conversationId, messages, cancellationToken);
-        Interlocked.Increment(ref _waiting);
-        if (_queue.Writer.TryWrite(pending)) return pending.Task;
-        Interlocked.Decrement(ref _waiting);
-        throw new ObjectDisposedException(nameof(SqliteMessageStore));
-    }
-
-    /// <summary>Batches queued and not yet taken by the writer (tests use it to know a group is forming).</summary>
-    internal int Waiting => Volatile.Read(ref _waiting);
 
     /// <summary>The synchronous setting the writer's connection reported when it was opened (2 = FULL).</summary>
     internal long Synchronous { get; private set; }
 
+    /// <summary>Batches queued and not yet taken by the writer.</summary>
+    internal int Waiting => _queue.Waiting;
+
+    public Task<IReadOnlyList<AppendOutcome>> AppendAsync(string conversationId, IReadOnlyList<Message> messages, CancellationToken cancellationToken) =>
+        _queue.AppendAsync(conversationId, messages, cancellationToken);
+
     /// <summary>Writes what is queued, then closes the writer's connection.</summary>
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
-        _loop.GetAwaiter().GetResult();
+        _queue.CompleteAsync().GetAwaiter().GetResult();
         CloseConnection();
-    }
-
-    private async Task RunAsync()
-    {
-        var reader = _queue.Reader;
-        var group = new List<PendingAppend>();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            group.Clear();
-            var messages = 0;
-            while (group.Count < Math.Max(1, _options.MaxBatches) && messages < Math.Max(1, _options.MaxMessages) && reader.TryRead(out var next))
-            {
-                Interlocked.Decrement(ref _waiting);
-                if (!next.TryTake()) continue;
-                group.Add(next);
-                messages += next.Messages.Count;
-            }
-            if (group.Count > 0) WriteGroup(group);
-        }
     }
 
     private void WriteGroup(List<PendingAppend> group)
