@@ -26,6 +26,9 @@ internal sealed class PostgresGroupCommitWriter
         _queue = new GroupCommitQueue(options, WriteGroupAsync);
     }
 
+    /// <summary>Batches queued and not yet taken by the writer.</summary>
+    internal int Waiting => _queue.Waiting;
+
     public Task<IReadOnlyList<AppendOutcome>> AppendAsync(string conversationId, IReadOnlyList<Message> messages, CancellationToken cancellationToken) =>
         _queue.AppendAsync(conversationId, messages, cancellationToken);
 

@@ -17,6 +17,9 @@ internal sealed class PostgresMessageStore(string connectionString, PostgresData
     private PostgresGroupCommitWriter Writer =>
         LazyInitializer.EnsureInitialized(ref _writerField, () => new PostgresGroupCommitWriter(DataSource, groupCommit ?? new GroupCommitOptions(), WriteBatchAsync));
 
+    /// <summary>Appends queued behind the group being written (tests use it to know a group is forming).</summary>
+    internal int WaitingAppends => Writer.Waiting;
+
     /// <summary>Lets what is queued be written before the data source goes.</summary>
     protected override async ValueTask DisposingAsync()
     {
