@@ -52,7 +52,7 @@ public static class ChatGrainsHostingExtensions
         {
             var options = sp.GetRequiredService<IOptions<MessageStoreOptions>>().Value;
             return options.UsesPostgres
-                ? new PostgresMessageStore(options.PostgresConnectionString!, sp.GetRequiredService<PostgresDataSources>())
+                ? new PostgresMessageStore(options.PostgresConnectionString!, sp.GetRequiredService<PostgresDataSources>(), options.GroupCommit)
                 : new SqliteMessageStore(options);
         });
         // The directory of users sits beside the message log: the same PostgreSQL database or SQLite file.

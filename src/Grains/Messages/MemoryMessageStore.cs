@@ -26,6 +26,7 @@ public sealed class MemoryMessageStore : IMessageStore
     public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(string conversationId, IReadOnlyList<Message> messages, CancellationToken cancellationToken = default)
     {
         await Task.Yield();
+        cancellationToken.ThrowIfCancellationRequested();
         Interlocked.Increment(ref _appendCalls);
         lock (_logs)
         {

@@ -1,3 +1,4 @@
+using Im.Orleans.Grains.Options;
 using Im.Orleans.Grains.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -6,18 +7,40 @@ namespace Im.Orleans.Grains.Messages;
 
 /// <summary>The message log in PostgreSQL (cluster mode), through a pooled <see cref="NpgsqlDataSource"/>.</summary>
 /// <param name="shared">The process's pools; without it the store opens a pool of its own.</param>
-internal sealed class PostgresMessageStore(string connectionString, PostgresDataSources? shared = null)
+/// <param name="groupCommit">Limits of one group commit; the defaults when not given.</param>
+internal sealed class PostgresMessageStore(string connectionString, PostgresDataSources? shared = null, GroupCommitOptions? groupCommit = null)
     : PostgresStore(connectionString, shared, PostgresMessageSql.CreateSchema), IMessageStore
 {
+    private PostgresGroupCommitWriter? _writerField;
+
+    // Created on first use: the data source belongs to the base class and is ready only after its constructor.
+    private PostgresGroupCommitWriter Writer =>
+        LazyInitializer.EnsureInitialized(ref _writerField, () => new PostgresGroupCommitWriter(DataSource, groupCommit ?? new GroupCommitOptions(), WriteBatchAsync));
+
+    /// <summary>Appends queued behind the group being written (tests use it to know a group is forming).</summary>
+    internal int WaitingAppends => Writer.Waiting;
+
+    /// <summary>Lets what is queued be written before the data source goes.</summary>
+    protected override async ValueTask DisposingAsync()
+    {
+        if (Volatile.Read(ref _writerField) is { } writer) await writer.CompleteAsync().ConfigureAwait(false);
+    }
 
     public Task InitializeAsync(CancellationToken cancellationToken) => EnsureSchemaAsync(cancellationToken);
 
+    // Every append of this process goes through the one group-commit writer (one transaction per group).
     public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(string conversationId, IReadOnlyList<Message> messages, CancellationToken cancellationToken = default)
     {
         if (messages.Count == 0) return [];
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        return await Writer.AppendAsync(conversationId, messages, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Inserts one conversation's batch inside the writer's transaction (under that batch's savepoint).</summary>
+    private static async Task<IReadOnlyList<AppendOutcome>> WriteBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string conversationId, IReadOnlyList<Message> messages)
+    {
         var inserted = new HashSet<string>(StringComparer.Ordinal);
-        await using (var command = DataSource.CreateCommand(PostgresMessageSql.InsertBatch))
+        await using (var command = new NpgsqlCommand(PostgresMessageSql.InsertBatch, connection, transaction))
         {
             command.Parameters.AddWithValue("conversation", conversationId);
             command.Parameters.Add(Array("seqs", NpgsqlDbType.Bigint, messages.Select(m => m.Seq).ToArray()));
@@ -30,14 +53,25 @@ internal sealed class PostgresMessageStore(string connectionString, PostgresData
             command.Parameters.Add(Array("sentAts", NpgsqlDbType.TimestampTz, messages.Select(m => m.SentAt.UtcDateTime).ToArray()));
             command.Parameters.Add(Array("recalled", NpgsqlDbType.Boolean, messages.Select(m => m.Recalled).ToArray()));
             command.Parameters.Add(Array("replyToSeqs", NpgsqlDbType.Bigint, messages.Select(m => m.ReplyToSeq).ToArray()));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) inserted.Add(reader.GetString(0));
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false)) inserted.Add(reader.GetString(0));
         }
 
-        var duplicates = messages.Where(m => !inserted.Contains(m.ClientMsgId)).Select(m => m.ClientMsgId).ToList();
-        var existing = duplicates.Count == 0
-            ? new Dictionary<string, Message>()
-            : (await FindByClientMsgIdsAsync(conversationId, duplicates, cancellationToken).ConfigureAwait(false)).ToDictionary(m => m.ClientMsgId, StringComparer.Ordinal);
+        var duplicates = messages.Where(m => !inserted.Contains(m.ClientMsgId)).Select(m => m.ClientMsgId).ToArray();
+        var existing = new Dictionary<string, Message>(StringComparer.Ordinal);
+        if (duplicates.Length > 0)
+        {
+            // In the same transaction: a duplicate of a row another batch of this group just wrote is seen too.
+            await using var find = new NpgsqlCommand(PostgresMessageSql.FindByClientMsgIds, connection, transaction);
+            find.Parameters.AddWithValue("conversation", conversationId);
+            find.Parameters.Add(Array("clientMsgIds", NpgsqlDbType.Text, duplicates));
+            await using var reader = await find.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                var stored = ReadMessage(reader);
+                existing[stored.ClientMsgId] = stored;
+            }
+        }
         return [.. messages.Select(m => inserted.Contains(m.ClientMsgId)
             ? new AppendOutcome(m, false)
             : new AppendOutcome(existing.TryGetValue(m.ClientMsgId, out var stored) ? stored : throw new InvalidOperationException($"Message {m.ClientMsgId} of {conversationId} was neither inserted nor found."), true))];

@@ -5,12 +5,13 @@ using Microsoft.Data.Sqlite;
 
 namespace Im.Orleans.Grains.Messages;
 
-/// <summary>The message log in a SQLite file (WAL), the embedded default.</summary>
+/// <summary>The message log in a SQLite file (WAL, synchronous=FULL for appends), the embedded default; appends are group-committed.</summary>
 internal sealed class SqliteMessageStore : IMessageStore, IDisposable
 {
     private readonly SqliteConnectionFactory _connections;
     private readonly string _databaseFile;
     private readonly AsyncOnce _schema;
+    private readonly SqliteGroupCommitWriter _writer;
 
     public SqliteMessageStore(MessageStoreOptions options)
     {
@@ -18,34 +19,46 @@ internal sealed class SqliteMessageStore : IMessageStore, IDisposable
         _databaseFile = options.SqlitePath;
         _connections = new SqliteConnectionFactory(new SqliteConnectionStringBuilder { DataSource = _databaseFile, Pooling = true }.ConnectionString, options.BusyTimeout);
         _schema = new AsyncOnce(ct => Task.Run(CreateSchema, ct));
+        _writer = new SqliteGroupCommitWriter(_connections, options.GroupCommit, WriteBatch);
     }
 
     public Task InitializeAsync(CancellationToken cancellationToken) => EnsureSchemaAsync(cancellationToken);
 
-    // Microsoft.Data.Sqlite blocks in its *Async methods; running the work on the pool lets the conversation grain keep
-    // taking sends while a write is in progress, which is what lets the next append carry a batch.
-    public Task<IReadOnlyList<AppendOutcome>> AppendAsync(string conversationId, IReadOnlyList<Message> messages, CancellationToken cancellationToken = default) =>
-        RunAsync<IReadOnlyList<AppendOutcome>>(connection =>
+    // Every append goes through the one group-commit writer; the caller's turn is free while it waits, which is what
+    // lets the conversation grain gather its next batch meanwhile.
+    public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(string conversationId, IReadOnlyList<Message> messages, CancellationToken cancellationToken = default)
+    {
+        if (messages.Count == 0) return [];
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        return await _writer.AppendAsync(conversationId, messages, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends queued behind the group being written.</summary>
+    internal int WaitingAppends => _writer.Waiting;
+
+    /// <summary>PRAGMA synchronous of the writer's connection, as SQLite reported it.</summary>
+    internal long WriterSynchronousSetting() => _writer.Synchronous;
+
+    /// <summary>Inserts one conversation's batch inside the writer's transaction (under that batch's savepoint).</summary>
+    private static IReadOnlyList<AppendOutcome> WriteBatch(SqliteConnection connection, SqliteTransaction transaction, string conversationId, IReadOnlyList<Message> messages)
+    {
+        using var insert = Command(connection, SqliteMessageSql.Insert, conversationId);
+        insert.Transaction = transaction;
+        var outcomes = new List<AppendOutcome>(messages.Count);
+        foreach (var message in messages)
         {
-            using var transaction = connection.BeginTransaction(deferred: false);
-            using var insert = Command(connection, SqliteMessageSql.Insert, conversationId);
-            insert.Transaction = transaction;
-            var outcomes = new List<AppendOutcome>(messages.Count);
-            foreach (var message in messages)
+            BindMessage(insert, message);
+            if (insert.ExecuteNonQuery() == 1)
             {
-                BindMessage(insert, message);
-                if (insert.ExecuteNonQuery() == 1)
-                {
-                    outcomes.Add(new AppendOutcome(message, false));
-                    continue;
-                }
-                var existing = Find(connection, transaction, conversationId, message.ClientMsgId)
-                    ?? throw new InvalidOperationException($"Message {message.ClientMsgId} of {conversationId} was neither inserted nor found.");
-                outcomes.Add(new AppendOutcome(existing, true));
+                outcomes.Add(new AppendOutcome(message, false));
+                continue;
             }
-            transaction.Commit();
-            return outcomes;
-        }, cancellationToken);
+            var existing = Find(connection, transaction, conversationId, message.ClientMsgId)
+                ?? throw new InvalidOperationException($"Message {message.ClientMsgId} of {conversationId} was neither inserted nor found.");
+            outcomes.Add(new AppendOutcome(existing, true));
+        }
+        return outcomes;
+    }
 
     public Task<IReadOnlyList<Message>> ReadAfterAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
         ReadPageAsync(SqliteMessageSql.ReadAfter, conversationId, afterSeq, limit, cancellationToken);
@@ -93,9 +106,10 @@ internal sealed class SqliteMessageStore : IMessageStore, IDisposable
             return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
         }, cancellationToken);
 
-    /// <summary>Releases pooled connections so the file can be deleted.</summary>
+    /// <summary>Writes what is queued, then releases the connections so the file can be deleted.</summary>
     public void Dispose()
     {
+        _writer.Dispose();
         _connections.ClearPool();
     }
 

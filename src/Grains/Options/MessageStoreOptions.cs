@@ -17,6 +17,9 @@ public sealed class MessageStoreOptions
     /// <summary>How long a SQLite write waits for another writer's lock before failing.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How appends of many conversations share one commit (Chat:MessageStore:GroupCommit).</summary>
+    public GroupCommitOptions GroupCommit { get; set; } = new();
+
     /// <summary>True when the PostgreSQL store is configured.</summary>
     public bool UsesPostgres => !string.IsNullOrWhiteSpace(PostgresConnectionString);
 

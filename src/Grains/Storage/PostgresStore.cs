@@ -30,15 +30,20 @@ public abstract class PostgresStore : IAsyncDisposable, IDisposable
 
     // Disposing twice is harmless: a store registered as two services (say as itself and as an interface) is
     // disposed by the container once for each.
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
-        return _lease.DisposeAsync();
+        await DisposingAsync().ConfigureAwait(false);
+        await _lease.DisposeAsync().ConfigureAwait(false);
     }
 
     public void Dispose()
     {
         GC.SuppressFinalize(this);
+        DisposingAsync().AsTask().GetAwaiter().GetResult();
         _lease.Dispose();
     }
+
+    /// <summary>Work that must finish while the data source is still open (a store's queued writes).</summary>
+    protected virtual ValueTask DisposingAsync() => ValueTask.CompletedTask;
 }

@@ -78,6 +78,61 @@ public abstract class MessageStoreConformanceTests(ITestOutputHelper output) : I
     }
 
     [Fact]
+    public async Task Concurrent_appends_of_many_conversations_are_all_stored()
+    {
+        // Many conversations at once, each with several batches in order, as their grains flush them under load.
+        var conversations = Enumerable.Range(1, 40).Select(i => $"many-{i}").ToList();
+        var appends = conversations.Select(async id =>
+        {
+            for (var b = 0; b < 3; b++)
+            {
+                var outcomes = await Store.AppendAsync(id, [Msg(id, b * 2 + 1), Msg(id, b * 2 + 2)]);
+                Assert.All(outcomes, o => Assert.False(o.Duplicate));
+            }
+        });
+        await Task.WhenAll(appends);
+        foreach (var id in conversations)
+        {
+            Assert.Equal([1L, 2, 3, 4, 5, 6], (await Store.ReadAfterAsync(id, 0, 10)).Select(m => m.Seq));
+            Assert.Equal(6, await Store.GetLastSeqAsync(id));
+        }
+    }
+
+    [Fact]
+    public async Task A_taken_seq_fails_only_its_own_conversation_among_concurrent_appends()
+    {
+        await Store.AppendAsync("taken", [Msg("taken", 1)]);
+        var others = Enumerable.Range(1, 20).Select(i => Store.AppendAsync($"fine-{i}", [Msg($"fine-{i}", 1)])).ToList();
+        var stale = Store.AppendAsync("taken", [Msg("taken", 2), Msg("taken", 1, "stale")]);
+        await Assert.ThrowsAnyAsync<Exception>(() => stale);
+        await Task.WhenAll(others);
+        for (var i = 1; i <= 20; i++) Assert.Equal(1, await Store.GetLastSeqAsync($"fine-{i}"));
+        Assert.Equal([1L], (await Store.ReadAfterAsync("taken", 0, 10)).Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task The_same_client_message_id_in_concurrent_batches_is_stored_once()
+    {
+        // Two writers of one conversation (a stale activation and a new one) race with the same clientMsgId.
+        var first = Store.AppendAsync("race", [Msg("race", 1, "twice")]);
+        var second = Store.AppendAsync("race", [Msg("race", 2, "twice") with { MessageId = "other" }]);
+        var outcomes = (await Task.WhenAll(first, second)).Select(o => o.Single()).ToList();
+        Assert.Single(outcomes, o => !o.Duplicate);
+        var stored = outcomes.Single(o => !o.Duplicate).Stored;
+        Assert.All(outcomes, o => Assert.Equal(stored, o.Stored));
+        Assert.Equal([stored], await Store.ReadAfterAsync("race", 0, 10));
+    }
+
+    [Fact]
+    public async Task An_append_cancelled_before_it_starts_stores_nothing()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.AppendAsync("cancelled", [Msg("cancelled", 1)], cancelled.Token));
+        Assert.Equal(0, await Store.GetLastSeqAsync("cancelled"));
+    }
+
+    [Fact]
     public async Task Recall_and_counting_from_others()
     {
         await Store.AppendAsync("c4", [Msg("c4", 1, sender: "alice"), Msg("c4", 2, sender: "bob"), Msg("c4", 3, sender: "alice"), Msg("c4", 4, sender: "carol")]);
