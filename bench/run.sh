@@ -35,7 +35,11 @@ free_port() { node -e 'const s = require("net").createServer(); s.listen(0, "127
 # ---- what the targets need
 command -v redis-server > /dev/null || { say "installing redis-server"; (apt-get update -qq && apt-get install -y -qq redis-server) > "$out/logs/apt.log" 2>&1 || die "apt-get install redis-server failed"; }
 for dir in chat-load socketio; do
-    [ -d "$here/$dir/node_modules" ] || { say "npm ci in bench/$dir"; (cd "$here/$dir" && npm ci --no-audit --no-fund) > "$out/logs/npm-$dir.log" 2>&1 || die "npm ci in bench/$dir failed"; }
+    # Also when the lockfile changed since the last install (a tree installed before a package was added).
+    installed="$here/$dir/node_modules/.package-lock.json"
+    if [ ! -f "$installed" ] || [ "$here/$dir/package-lock.json" -nt "$installed" ]; then
+        say "npm ci in bench/$dir"; (cd "$here/$dir" && npm ci --no-audit --no-fund) > "$out/logs/npm-$dir.log" 2>&1 || die "npm ci in bench/$dir failed"
+    fi
 done
 for project in src/Gateway/Gateway.csproj bench/relay/Relay.csproj; do
     say "building $project (Release)"
