@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Im.Orleans.Gateway.Auth;
+using Im.Orleans.Gateway.Desks;
 using Im.Orleans.Grains;
 
 namespace Im.Orleans.Gateway.Hubs;
@@ -71,7 +72,7 @@ public sealed partial class ChatHub
     private static string DeskId(JsonElement value)
     {
         if (value.ValueKind != JsonValueKind.String || !UserIdRules.IsValid(value.GetString()))
-            throw HubErrors.Invalid("deskId must be a desk id (3-64 characters of A-Z a-z 0-9 _ . @ -)");
+            throw HubErrors.Invalid(DeskViews.DeskIdRule);
         return value.GetString()!;
     }
 

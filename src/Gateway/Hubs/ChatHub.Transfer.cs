@@ -11,7 +11,6 @@ namespace Im.Orleans.Gateway.Hubs;
 /// </summary>
 public sealed partial class ChatHub
 {
-    private const int MaxTransferNoteLength = 2000;
     private const int MaxTicketNameLength = 100;
     private const int MaxTicketContactLength = 200;
     private const int MaxTicketTextLength = 4000;
@@ -25,7 +24,7 @@ public sealed partial class ChatHub
         var toAgent = HubArguments.Optional(body, "toAgentId") is { } agent ? HubArguments.UserId(agent, "toAgentId") : null;
         var toDesk = HubArguments.Optional(body, "toDeskId") is { } target ? DeskId(target) : null;
         if ((toAgent is null) == (toDesk is null)) throw HubErrors.Invalid("give exactly one of toAgentId and toDeskId");
-        var note = HubArguments.Optional(body, "note") is { } text ? HubArguments.Text(text, "note", MaxTransferNoteLength).Trim() : null;
+        var note = HubArguments.Optional(body, "note") is { } text ? HubArguments.Text(text, "note", MaxNoteLength).Trim() : null;
         if (string.IsNullOrEmpty(note)) note = null;
         var deskId = await ServingDeskAsync(id);
         var desk = grains.GetGrain<IDeskGrain>(deskId);
