@@ -5,20 +5,22 @@
 # chat-load/compare.sh runs it), relay (bench/relay, bare SignalR, stores nothing), socketio (bench/socketio,
 # socket.io + Redis adapter, stores nothing). Installs redis-server (apt-get) and Node packages (npm ci) when missing.
 #   bench/run.sh [--rates "4000 12000 20000"] [--users 200] [--group-size 5] [--seconds 8] [--warmup 2] [--drain 10]
-#                [--targets "ours relay socketio"] [--out DIR] [--smoke]
-# --smoke: 10 users, 100/s, 2 s per target; prints TAP lines (a target that answered is ok; no speed is asserted).
+#                [--targets "ours relay socketio"] [--prewarm 6] [--out DIR] [--smoke]
+# --prewarm S: before each measured run, S seconds at min(rate, 2000)/s from a separate load.js whose figures are
+#   discarded, so every target is measured with its code compiled and tiered up (a JIT-warm server, as in production).
+# --smoke: 10 users, 100/s, 2 s per target, no prewarm; prints TAP lines (a target that answered is ok; no speed is asserted).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-rates="4000 12000 20000" users=200 group_size=5 seconds=8 warmup=2 drain=10 targets="ours relay socketio" smoke=0
+rates="4000 12000 20000" users=200 group_size=5 seconds=8 warmup=2 drain=10 targets="ours relay socketio" smoke=0 prewarm=6
 out=/tmp/im-bench-$(date +%Y%m%d-%H%M%S)
 while [ $# -gt 0 ]; do
     case $1 in
         --rates) rates=$2; shift 2 ;; --users) users=$2; shift 2 ;; --group-size) group_size=$2; shift 2 ;;
         --seconds) seconds=$2; shift 2 ;; --warmup) warmup=$2; shift 2 ;; --drain) drain=$2; shift 2 ;;
-        --targets) targets=$2; shift 2 ;; --out) out=$2; shift 2 ;;
-        --smoke) smoke=1 rates=100 users=10 seconds=2 warmup=1 drain=5; shift ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        --targets) targets=$2; shift 2 ;; --out) out=$2; shift 2 ;; --prewarm) prewarm=$2; shift 2 ;;
+        --smoke) smoke=1 rates=100 users=10 seconds=2 warmup=1 drain=5 prewarm=0; shift ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -87,6 +89,12 @@ for rate in $rates; do
             pid_list=$server_pid; [ "$target" != socketio ] || pid_list="$server_pid,$redis_pid"
             [ "$target" = ours ] && extra=(--api-key "$api_key")
             [ "$target" = socketio ] && extra=(--target socketio)
+            if [ "$prewarm" != 0 ]; then
+                say "$target: prewarm, $prewarm s at $(( rate < 2000 ? rate : 2000 ))/s"
+                node "$here/chat-load/load.js" --url "http://127.0.0.1:$port" --users "$users" --group-size "$group_size" \
+                    --rate $(( rate < 2000 ? rate : 2000 )) --seconds "$prewarm" --warmup 0 --drain "$drain" --quiet "${extra[@]}" \
+                    > /dev/null 2> "$out/logs/prewarm-$target-$rate.log"
+            fi
             say "$target at $rate/s"
             node "$here/chat-load/load.js" --url "http://127.0.0.1:$port" --users "$users" --group-size "$group_size" --rate "$rate" \
                 --seconds "$seconds" --warmup "$warmup" --drain "$drain" --pid "$pid_list" --label "$target" --quiet "${extra[@]}" \
@@ -106,7 +114,7 @@ for rate in $rates; do
 done
 
 echo
-echo "$users users in groups of $group_size, $seconds s per rate after $warmup s warm-up; $(date -u +%Y-%m-%d) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$users users in groups of $group_size, $seconds s per rate after $warmup s warm-up (and $prewarm s prewarm at up to 2000/s); $(date -u +%Y-%m-%d) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 if node "$here/table.js" "$out/results.jsonl" | tee "$out/table.md"; then table_ok=1; else table_ok=0; fi
 if [ "$smoke" = 1 ]; then
     n=$((n + 1))

@@ -34,8 +34,11 @@ public partial interface IUserGrain : IGrainWithStringKey
 
     // Called by conversation grains and other user grains.
     [ReadOnly] [Alias("Accepts")] Task<bool> Accepts(string senderId);
-    /// <summary>Messages of one conversation, ascending; one-way, so they may arrive out of order or not at all: the grain orders them and fills gaps from the log.</summary>
-    [OneWay] [Alias("Deliver")] Task Deliver(IReadOnlyList<Message> messages);
+    /// <summary>
+    /// Stored messages of one conversation, ascending. The conversation keeps one call in flight per member, but a call
+    /// may time out or be lost with a silo, so the grain still orders what arrives and fills gaps from the log.
+    /// </summary>
+    [ResponseTimeout("00:00:10"), Alias("Deliver")] Task Deliver(Message[] messages);
     [OneWay] [Alias("ConversationChanged")] Task ConversationChanged(ConversationView view, bool removed);
     [OneWay] [Alias("PeerPresenceChanged")] Task PeerPresenceChanged(PresenceView presence);
     [OneWay] [Alias("PushTyping")] Task PushTyping(TypingEvent typing);

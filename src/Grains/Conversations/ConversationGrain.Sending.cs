@@ -145,13 +145,8 @@ internal sealed partial class ConversationGrain : Grain
         }
     }
 
-    private void FanOut(List<Message> messages)
-    {
-        // One-way, after the commit, the whole batch in one call per member: user grains see only durable messages and
-        // put them in seq order themselves (Orleans does not keep one-way calls in order).
-        if (messages.Count == 0) return;
-        foreach (var member in MemberIds.ToList()) _ = User(member).Deliver(messages);
-    }
+    // After the commit, so user grains see only durable messages; never awaited here, so no member slows a send.
+    private void FanOut(List<Message> messages) => _deliveries.Enqueue(messages, MemberIds);
 
     private Message NewMessage(PendingSend pending, long seq, DateTimeOffset sentAt)
     {

@@ -20,6 +20,7 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
     private readonly ILogger _logger;
     private readonly RecentMessages _recent;
     private readonly ClientMsgIdIndex _clientIds;
+    private readonly MemberDeliveries _deliveries;
     private long _lastSeq;
     private Message? _lastMessage;
 
@@ -28,6 +29,7 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
         IMessageStore store,
         IOptions<ConversationOptions> options,
         TimeProvider time,
+        IGrainFactory grains,
         ILogger<ConversationGrain> logger)
     {
         _state = state;
@@ -37,6 +39,7 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
         _logger = logger;
         _recent = new RecentMessages(Math.Max(1, _options.RecentMessages));
         _clientIds = new ClientMsgIdIndex(Math.Max(1, _options.RecentClientMsgIds));
+        _deliveries = new MemberDeliveries(grains, logger, this.GetPrimaryKeyString(), Math.Max(1, _options.MaxQueuedDeliveries));
     }
 
     private string Id => this.GetPrimaryKeyString();

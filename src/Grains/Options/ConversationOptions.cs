@@ -27,6 +27,12 @@ public sealed class ConversationOptions
     public int MaxAppendBatch { get; set; } = 256;
 
     /// <summary>
+    /// The most stored messages waiting for one member's user grain while an earlier delivery is unanswered; past it the
+    /// oldest are dropped and the user grain reads them from the log.
+    /// </summary>
+    public int MaxQueuedDeliveries { get; set; } = 2000;
+
+    /// <summary>
     /// A member's Typing reaches the others at most once per this interval; calls in between are accepted and dropped
     /// (an indicator, not a message), so a flooding client cannot multiply events by the group's size.
     /// </summary>

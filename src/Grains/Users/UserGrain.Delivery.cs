@@ -13,9 +13,9 @@ internal sealed partial class UserGrain : Grain
     private readonly Dictionary<string, SortedDictionary<long, Message>> _ahead = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IGrainTimer> _gapTimers = new(StringComparer.Ordinal);
 
-    public async Task Deliver(IReadOnlyList<Message> messages)
+    public async Task Deliver(Message[] messages)
     {
-        if (messages is not { Count: > 0 }) return;
+        if (messages is not { Length: > 0 }) return;
         var conversationId = messages[0].ConversationId;
         var summary = Summary(conversationId) ?? await LearnAsync(conversationId, joinedBefore: messages.Min(m => m.Seq));
         if (summary is null) return;
