@@ -117,22 +117,25 @@ run_load() { # LABEL URLS GROUPS...
 }
 
 run_cluster() { # SILOS QUOTA(0 = none)
-    local silos=$1 q=$2 n pid cg groups=()
+    local silos=$1 q=$2 n cg groups=() wrapper=
     cluster_dir=$out/cluster-$config-$rep
-    say "$config (repeat $rep): cluster with $silos silo(s), quota ${q:-0}%, $current_rate sends/s offered"
-    CLUSTER_DIR=$cluster_dir SILOS=$silos "$repo/scripts/cluster.sh" start > "$out/logs/cluster-$config-$rep.log" 2>&1 || {
+    if [ "$q" -gt 0 ]; then
+        # One group per silo, made before it starts: cluster.sh starts each silo through cgroup-exec.sh, inside its group.
+        for n in $(seq 1 "$silos"); do
+            cg=$cg_root/im-scale-$$-silo$n
+            mkdir -p "$cg" && cgroups+=("$cg")
+            echo $(($(cat "$cg/cpu.cfs_period_us") * q / 100)) > "$cg/cpu.cfs_quota_us" || { say "cannot set the quota of $cg"; return 1; }
+        done
+        wrapper="$here/cgroup-exec.sh $cg_root/im-scale-$$"
+    fi
+    say "$config (repeat $rep): cluster with $silos silo(s), quota ${q}% (0: none), $current_rate sends/s offered"
+    CLUSTER_DIR=$cluster_dir SILOS=$silos SILO_WRAPPER=$wrapper "$repo/scripts/cluster.sh" start > "$out/logs/cluster-$config-$rep.log" 2>&1 || {
         tail -n 20 "$out/logs/cluster-$config-$rep.log" >&2; return 1; }
     local silo_pids=()
     for n in $(seq 1 "$silos"); do
-        pid=$(cat "$cluster_dir/run/silo$n.pid"); silo_pids+=("$pid")
-        if [ "$q" -gt 0 ]; then
-            cg=$cg_root/im-scale-$$-silo$n
-            mkdir -p "$cg" && cgroups+=("$cg")
-            echo $(($(cat "$cg/cpu.cfs_period_us") * q / 100)) > "$cg/cpu.cfs_quota_us"
-            # cgroup.procs moves every thread of the process; threads the runtime starts later stay in the group.
-            echo "$pid" > "$cg/cgroup.procs" || { say "could not move silo$n into $cg"; return 1; }
-        fi
-        groups+=("silo$n=$pid")
+        silo_pids+=("$(cat "$cluster_dir/run/silo$n.pid")")
+        groups+=("silo$n=${silo_pids[-1]}")
+        if [ "$q" -gt 0 ] && ! grep -qx "${silo_pids[-1]}" "$cg_root/im-scale-$$-silo$n/cgroup.procs"; then say "silo$n is not in its cgroup"; return 1; fi
     done
     groups+=("gw1=$(cat "$cluster_dir/run/gw1.pid")" "gw2=$(cat "$cluster_dir/run/gw2.pid")")
     local throttled_before=() i

@@ -17,6 +17,8 @@
 # SILOS=N: how many silos `start` starts (default 2; silo1..siloN). Any other setting reaches every node through the
 # environment, which the nodes inherit (ASP.NET Core's Section__Key names), e.g.
 # RateLimit__Send__PerSecond=100000 scripts/cluster.sh start.
+# SILO_WRAPPER="CMD ARGS": each silo runs as CMD ARGS silo<N> <the silo's command line> (e.g. to start it inside a
+# cgroup, as bench/scale.sh does); CMD must end by exec'ing that command line, so the pid file stays the silo's.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -143,7 +145,8 @@ start_node() {
     read -r http tcp gateway <<< "$(node_ports "$name")"
     case "$name" in
         silo*)
-            spawn "$name" env Cluster__ConnectionString="$connection_string" Cluster__ClusterId="$CLUSTER_ID" \
+            # shellcheck disable=SC2086 # SILO_WRAPPER is a command line: split into words on purpose.
+            spawn "$name" ${SILO_WRAPPER:+$SILO_WRAPPER "$name"} env Cluster__ConnectionString="$connection_string" Cluster__ClusterId="$CLUSTER_ID" \
                 Cluster__Port="$tcp" Cluster__GatewayPort="$gateway" Cluster__AdvertisedHost=127.0.0.1 Cluster__ListenHost=127.0.0.1 \
                 Logging__LogLevel__Default="$LOG_LEVEL" \
                 dotnet "$silo_dll" --urls "http://127.0.0.1:$http"
