@@ -2,7 +2,7 @@
 # Cluster mode on PostgreSQL and its scale-out, with one generator (chat-load/load.js) spread over both gateways.
 # Each configuration gets a fresh scripts/cluster.sh cluster (PostgreSQL, silos, gw1 + gw2; send and invocation limits
 # lifted as bench/run.sh does for "ours"), one load.js run with users alternating between gw1 and gw2, and a clean.
-#   quota rows   (--silos "1 2"): N silos, each moved into a cgroup v1 cpu group of its own limited to --quota % of a
+#   quota rows   (--silos "1 2"): N silos, each started inside a cgroup v1 cpu group of its own limited to --quota % of
 #                one core (cpu.cfs_quota_us), same offered --rate: the 2 ÷ 1 ratio in delivered/s is the scale-out.
 #   full rows    (--full): 2 silos + 2 gateways without quota, then the embedded default (bench/run.sh's "ours"), both
 #                at --full-rate.
