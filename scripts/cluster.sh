@@ -14,6 +14,11 @@
 # clients) and SILO_HTTP_BASE+N (health), gw<N> on
 # GATEWAY_PORT_BASE+N, nginx on LB_PORT; nginx knows gw1 and gw2. Every variable below can be overridden, e.g.
 # LB_PORT=9080 scripts/cluster.sh start. Binaries are built (Release) only when missing: rebuild after changes.
+# SILOS=N: how many silos `start` starts (default 2; silo1..siloN). Any other setting reaches every node through the
+# environment, which the nodes inherit (ASP.NET Core's Section__Key names), e.g.
+# RateLimit__Send__PerSecond=100000 scripts/cluster.sh start.
+# SILO_WRAPPER="CMD ARGS": each silo runs as CMD ARGS silo<N> <the silo's command line> (e.g. to start it inside a
+# cgroup, as bench/scale.sh does); CMD must end by exec'ing that command line, so the pid file stays the silo's.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +33,7 @@ GATEWAY_PORT_BASE=${GATEWAY_PORT_BASE:-5000}
 READY_TIMEOUT=${READY_TIMEOUT:-90}
 STOP_TIMEOUT=${STOP_TIMEOUT:-40}
 LOG_LEVEL=${LOG_LEVEL:-Information}
+SILOS=${SILOS:-2}
 
 silo_dll=${SILO_DLL:-$repo/src/Silo/bin/Release/net10.0/Im.Orleans.Silo.dll}
 gateway_dll=${GATEWAY_DLL:-$repo/src/Gateway/bin/Release/net10.0/Im.Orleans.Gateway.dll}
@@ -139,7 +145,8 @@ start_node() {
     read -r http tcp gateway <<< "$(node_ports "$name")"
     case "$name" in
         silo*)
-            spawn "$name" env Cluster__ConnectionString="$connection_string" Cluster__ClusterId="$CLUSTER_ID" \
+            # shellcheck disable=SC2086 # SILO_WRAPPER is a command line: split into words on purpose.
+            spawn "$name" ${SILO_WRAPPER:+$SILO_WRAPPER "$name"} env Cluster__ConnectionString="$connection_string" Cluster__ClusterId="$CLUSTER_ID" \
                 Cluster__Port="$tcp" Cluster__GatewayPort="$gateway" Cluster__AdvertisedHost=127.0.0.1 Cluster__ListenHost=127.0.0.1 \
                 Logging__LogLevel__Default="$LOG_LEVEL" \
                 dotnet "$silo_dll" --urls "http://127.0.0.1:$http"
@@ -194,7 +201,8 @@ cmd_start() {
     start_postgres
     # silo1 alone first: it creates the schema; the rest start side by side.
     live_pid silo1 > /dev/null || { start_node silo1; wait_ready silo1; }
-    live_pid silo2 > /dev/null || { start_node silo2; wait_ready silo2; }
+    local n
+    for n in $(seq 2 "$SILOS"); do live_pid "silo$n" > /dev/null || { start_node "silo$n"; wait_ready "silo$n"; }; done
     local gw
     for gw in gw1 gw2; do live_pid "$gw" > /dev/null || start_node "$gw"; done
     for gw in gw1 gw2; do wait_ready "$gw"; done
@@ -205,7 +213,7 @@ cmd_start() {
 Cluster "$CLUSTER_ID" is up:
   chat (through nginx)   http://127.0.0.1:$LB_PORT/
   gateways               gw1 http://127.0.0.1:$(node_ports gw1)/   gw2 http://127.0.0.1:$(node_ports gw2)/
-  silo health            silo1 $(ready_url silo1)   silo2 $(ready_url silo2)
+  silo health            $(for n in $(seq 1 "$SILOS"); do printf 'silo%s %s   ' "$n" "$(ready_url "silo$n")"; done)
   PostgreSQL             $connection_string
   logs                   $log_dir/ (and $pg_dir/server.log); scripts/cluster.sh logs NODE
   stop                   scripts/cluster.sh stop

@@ -19,7 +19,9 @@ import { SocketIoConnection } from "./socketio-client.js";
 
 const HELP = `usage: node load.js --url http://127.0.0.1:5000 [options]
 
-  --url URL            gateway base URL (loopback only)                      default http://127.0.0.1:5000
+  --url URL[,URL...]   gateway base URL (loopback only); several, comma-separated: user i signs in
+                       and connects to URL number i mod their count (one cluster, several gateways)
+                                                                              default http://127.0.0.1:5000
   --users N            users, each with one connection                        default 20
   --group-size G       members per group conversation (CreateGroup)           default 5
   --rate R             offered Send calls per second, all users together      default 500
@@ -85,7 +87,8 @@ function parseArgs(argv) {
   if (!["signalr", "socketio"].includes(options.target)) usage("--target must be signalr or socketio");
   if (!["auto", "yes", "no"].includes(options.selfCopies)) usage("--self-copies must be auto, yes or no");
   options.transportType = transportOf(options.transport);
-  options.url = loopbackBase(options.url);
+  options.urls = options.url.split(",").map((u) => loopbackBase(u.trim()));
+  options.url = options.urls.join(",");
   return options;
 }
 
@@ -240,13 +243,17 @@ async function postJson(url, body, headers = {}) {
   return json;
 }
 
+/** The gateway user `index` talks to: the users alternate over the --url list. */
+const urlOf = (options, index) => options.urls[index % options.urls.length];
+
 async function signIn(options, runId, index) {
+  const url = urlOf(options, index);
   const displayName = `Load ${runId} ${index}`;
   if (options.apiKey) {
     // 401 here: the key is not one of the gateway's Auth:ApiKeys.
-    return postJson(`${options.url}/api/auth/token`, { userId: `load-${runId}-${index}`, displayName, role: "user" }, { "X-Api-Key": options.apiKey });
+    return postJson(`${url}/api/auth/token`, { userId: `load-${runId}-${index}`, displayName, role: "user" }, { "X-Api-Key": options.apiKey });
   }
-  return postJson(`${options.url}/api/auth/guest`, { displayName });
+  return postJson(`${url}/api/auth/guest`, { displayName });
 }
 
 class LoadUser {
@@ -294,9 +301,9 @@ class Run {
 
     await pooled(this.users, 8, async (user) => {
       const connection = options.target === "socketio"
-        ? new SocketIoConnection(options.url, user.token)
+        ? new SocketIoConnection(urlOf(options, user.index), user.token)
         : new signalR.HubConnectionBuilder()
-          .withUrl(`${options.url}/hubs/chat?device=load-${this.runId}`, { transport: options.transportType, accessTokenFactory: () => user.token })
+          .withUrl(`${urlOf(options, user.index)}/hubs/chat?device=load-${this.runId}`, { transport: options.transportType, accessTokenFactory: () => user.token })
           .configureLogging(signalR.LogLevel.None)
           .build();
       // The official client's defaults (ping every 15 s, server timeout 30 s), which the gateway's settings match.
