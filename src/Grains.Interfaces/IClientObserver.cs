@@ -16,3 +16,10 @@ public interface IClientObserver : IGrainObserver
 /// <summary>One client event (see <see cref="ClientEventNames"/>) for some connections of one user on a gateway.</summary>
 [GenerateSerializer, Immutable, Alias("im.ClientPush")]
 public sealed record ClientPush(string[] ConnectionIds, string Event, object Payload);
+
+/// <summary>
+/// Where some of a user's live connections are: one gateway and the user's connection ids on it. A user grain returns
+/// its routes from <c>Deliver</c> so the conversation can push later messages to the gateways itself.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("im.GatewayRoute")]
+public sealed record GatewayRoute(string GatewayId, IClientObserver Gateway, string[] ConnectionIds);

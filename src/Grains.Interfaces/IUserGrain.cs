@@ -35,10 +35,13 @@ public partial interface IUserGrain : IGrainWithStringKey
     // Called by conversation grains and other user grains.
     [ReadOnly] [Alias("Accepts")] Task<bool> Accepts(string senderId);
     /// <summary>
-    /// Stored messages of one conversation, ascending. The conversation keeps one call in flight per member, but a call
-    /// may time out or be lost with a silo, so the grain still orders what arrives and fills gaps from the log.
+    /// Stored messages of one conversation, ascending, for unread counts, the offline queue and the pushes the
+    /// conversation did not make itself: <paramref name="pushedTo"/> names the user's connections it already pushed
+    /// these messages to, and the answer is where the user's connections are now, for its next pushes. The
+    /// conversation keeps one call in flight per member, but a call may time out or be lost with a silo, so the grain
+    /// still orders what arrives and fills gaps from the log.
     /// </summary>
-    [ResponseTimeout("00:00:10"), Alias("Deliver")] Task Deliver(Message[] messages);
+    [ResponseTimeout("00:00:10"), Alias("Deliver")] Task<GatewayRoute[]> Deliver(Message[] messages, string[] pushedTo);
     [OneWay] [Alias("ConversationChanged")] Task ConversationChanged(ConversationView view, bool removed);
     [OneWay] [Alias("PeerPresenceChanged")] Task PeerPresenceChanged(PresenceView presence);
     [OneWay] [Alias("PushTyping")] Task PushTyping(TypingEvent typing);

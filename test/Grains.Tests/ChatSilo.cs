@@ -125,6 +125,13 @@ internal sealed class ChatSilo : IAsyncDisposable
         return gateway;
     }
 
+    /// <summary>A device's socket closes: its gateway stops reaching it and tells the user grain, as a real gateway does.</summary>
+    public Task DisconnectAsync(string userId, string connectionId)
+    {
+        foreach (var gateway in _gateways) gateway.Close(connectionId);
+        return User(userId).Disconnect(connectionId);
+    }
+
     /// <summary>Moves the grains' time forward; the grain timer ticks it causes have run when this returns.</summary>
     public Task AdvanceAsync(TimeSpan total) => Clock.AdvanceAsync(total);
 

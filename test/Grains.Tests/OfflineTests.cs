@@ -64,7 +64,7 @@ public sealed class OfflineTests(SharedChatSilo shared) : IClassFixture<SharedCh
         await conversation.Send(alice, Text(id, "m1", "live"));
         await Eventually.Holds(() => Assert.NotEmpty(gateway.Messages()));
         await chat.QuiesceAsync();
-        await chat.User(bob).Disconnect("b1");
+        await chat.DisconnectAsync(bob, "b1");
         await conversation.Send(alice, Text(id, "m2", "later"));
         await chat.QuiesceAsync();
         Assert.Equal(["live"], gateway.Messages().Select(m => m.Text));

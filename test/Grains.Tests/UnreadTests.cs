@@ -43,7 +43,7 @@ public sealed class UnreadTests(SharedChatSilo shared) : IClassFixture<SharedCha
         await conversation.Send(alice, Text(id, "twice"));
         var stored = chat.Store.All(id);
         // At-least-once: the same deliveries arriving again change nothing.
-        foreach (var message in stored) await chat.User(bob).Deliver([message]);
+        foreach (var message in stored) await chat.User(bob).Deliver([message], []);
         Assert.Equal(2, (await ViewOf(chat, bob, id)).Unread);
     }
 
@@ -83,7 +83,7 @@ public sealed class UnreadTests(SharedChatSilo shared) : IClassFixture<SharedCha
         Assert.Equal(new MarkReadResult(id, 0, 0), await bob.MarkRead(id, 1));
         Assert.Equal(3, (await ViewOf(chat, bobId, id)).ReadSeq);
 
-        foreach (var message in chat.Store.All(id)) await bob.Deliver([message]);
+        foreach (var message in chat.Store.All(id)) await bob.Deliver([message], []);
         await conversation.Send(alice, Text(id, "new"));
         Assert.Equal(1, (await ViewOf(chat, bobId, id)).Unread);
         Assert.Equal(new MarkReadResult(id, 0, 0), await bob.MarkRead(id, 4));
@@ -150,13 +150,13 @@ public sealed class UnreadTests(SharedChatSilo shared) : IClassFixture<SharedCha
         await chat.Store.AppendAsync(id, messages);
         await chat.DeactivateAsync(conversation);
 
-        await chat.User(bob).Deliver([messages[2]]);
+        await chat.User(bob).Deliver([messages[2]], []);
         await chat.QuiesceAsync();
         Assert.Empty(device.Messages());
         await chat.AdvanceAsync(new UserOptions().DeliveryGapWait);
         await Eventually.Holds(() => Assert.Equal(3, device.Messages().Count));
-        await chat.User(bob).Deliver([messages[0]]);
-        await chat.User(bob).Deliver([messages[1], messages[2]]);
+        await chat.User(bob).Deliver([messages[0]], []);
+        await chat.User(bob).Deliver([messages[1], messages[2]], []);
         await chat.QuiesceAsync();
 
         Assert.Equal([1L, 2, 3], device.Messages().Select(m => m.Seq));
@@ -172,10 +172,10 @@ public sealed class UnreadTests(SharedChatSilo shared) : IClassFixture<SharedCha
         var messages = Enumerable.Range(1, 4).Select(seq => new Message(id, seq, $"m{seq}", $"c{seq}", alice, MessageKinds.Text, $"text {seq}", null, sentAt)).ToList();
 
         // As Orleans may hand over one-way calls: later ones first, one twice.
-        await chat.User(bob).Deliver([messages[2]]);
-        await chat.User(bob).Deliver([messages[3], messages[1]]);
-        await chat.User(bob).Deliver([messages[2]]);
-        await chat.User(bob).Deliver([messages[0]]);
+        await chat.User(bob).Deliver([messages[2]], []);
+        await chat.User(bob).Deliver([messages[3], messages[1]], []);
+        await chat.User(bob).Deliver([messages[2]], []);
+        await chat.User(bob).Deliver([messages[0]], []);
         await Eventually.Holds(() => Assert.Equal(4, device.Messages().Count));
         await chat.QuiesceAsync();
 

@@ -23,6 +23,15 @@ internal sealed class SerialBatchSender<T>(Func<T[], Task> send, int maxQueued, 
         }
     }
 
+    /// <summary>How many items wait for the next call.</summary>
+    public int Queued
+    {
+        get
+        {
+            lock (_lock) return _queued.Count;
+        }
+    }
+
     public void Enqueue(T item)
     {
         lock (_lock)

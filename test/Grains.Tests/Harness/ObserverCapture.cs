@@ -7,6 +7,7 @@ namespace Im.Orleans.Grains.Tests;
 internal sealed class ObserverCapture : IClientObserver
 {
     private readonly List<ObservedCall> _calls = [];
+    private readonly HashSet<string> _closed = new(StringComparer.Ordinal);
 
     public ObserverCapture(string gatewayId, IGrainFactory client)
     {
@@ -36,8 +37,22 @@ internal sealed class ObserverCapture : IClientObserver
 
     public Task Push(ClientPush[] pushes)
     {
-        lock (_calls) _calls.AddRange(pushes.Select(p => new ObservedCall(p.Event, [p.ConnectionIds, p.Payload])));
+        lock (_calls)
+        {
+            // As SignalR does, a push to a connection that has closed reaches nobody.
+            foreach (var push in pushes)
+            {
+                string[] open = [.. push.ConnectionIds.Where(id => !_closed.Contains(id))];
+                if (open.Length > 0) _calls.Add(new ObservedCall(push.Event, [open, push.Payload]));
+            }
+        }
         return Task.CompletedTask;
+    }
+
+    /// <summary>The connection's socket closed: later pushes to it reach nobody.</summary>
+    public void Close(string connectionId)
+    {
+        lock (_calls) _closed.Add(connectionId);
     }
 }
 
