@@ -112,11 +112,17 @@ public sealed class MessagePackProtocolTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task A_malformed_frame_closes_the_connection_with_a_coded_reason()
+    public async Task A_malformed_frame_closes_the_connection_with_a_coded_reason_and_is_counted()
     {
+        var before = await FrameRefusalsAsync();
         await using var hub = await ConnectRawAsync();
         await hub.SendFrameAsync([0x93, 0xc1, 0x01, 0x02]);
         Assert.StartsWith("invalid: malformed hub message", await hub.WaitForCloseAsync());
+
+        // Counted like JSON's refusals (the exporter may serve a cached scrape for a moment).
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await FrameRefusalsAsync() <= before && DateTime.UtcNow < deadline) await Task.Delay(200);
+        Assert.True(await FrameRefusalsAsync() > before, "im_gateway_refusals_total{operation=\"frame\",code=\"invalid\"} grew");
     }
 
     [Fact]
@@ -152,6 +158,13 @@ public sealed class MessagePackProtocolTests(GatewayFixture fixture)
     }
 
     private async Task<RawMessagePackSocket> ConnectRawAsync() => await RawMessagePackSocket.ConnectAsync(Server.Address, (await Server.GuestAsync()).Token);
+
+    /// <summary>im_gateway_refusals_total for refused frames, from /metrics.</summary>
+    private async Task<double> FrameRefusalsAsync() => (await Server.Http.GetStringAsync("/metrics"))
+        .Split('\n')
+        .Where(line => line.StartsWith("im_gateway_refusals_total{", StringComparison.Ordinal)
+                       && line.Contains("operation=\"frame\"", StringComparison.Ordinal) && line.Contains("code=\"invalid\"", StringComparison.Ordinal))
+        .Sum(line => double.Parse(line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
 
     private static async Task<string> ErrorAsync(HubClient hub, string method, object?[] args)
     {
