@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using MessagePack;
 using MessagePack.Formatters;
@@ -19,8 +20,11 @@ internal sealed class JsonContractResolver(JsonSerializerOptions json) : IFormat
 {
     private readonly ConcurrentDictionary<Type, object> _formatters = new();
 
+    // The same contract; only JSON's escaping differs (it never reaches MessagePack), so most strings are copied as they are.
+    private readonly JsonSerializerOptions _json = new(json) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public IMessagePackFormatter<T> GetFormatter<T>() =>
-        (IMessagePackFormatter<T>)_formatters.GetOrAdd(typeof(T), static (_, options) => new Formatter<T>(options), json);
+        (IMessagePackFormatter<T>)_formatters.GetOrAdd(typeof(T), static (_, options) => new Formatter<T>(options), _json);
 
     private sealed class Formatter<T>(JsonSerializerOptions json) : IMessagePackFormatter<T>
     {
@@ -31,8 +35,7 @@ internal sealed class JsonContractResolver(JsonSerializerOptions json) : IFormat
                 writer.WriteNil();
                 return;
             }
-            using var document = JsonSerializer.SerializeToDocument(value, typeof(T), json);
-            MessagePackJson.FromJson(ref writer, document.RootElement);
+            MessagePackJson.FromJson(ref writer, JsonSerializer.SerializeToUtf8Bytes(value, typeof(T), json));
         }
 
         public T Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)

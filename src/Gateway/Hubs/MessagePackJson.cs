@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using MessagePack;
 
@@ -84,51 +83,64 @@ internal static class MessagePackJson
         }
     }
 
-    /// <summary>Writes a JSON value as MessagePack: objects as maps with the same keys, arrays, strings, numbers, literals.</summary>
-    public static void FromJson(ref MessagePackWriter writer, JsonElement value)
+    /// <summary>
+    /// Writes JSON text (as System.Text.Json wrote it) as MessagePack: objects as maps with the same keys, arrays,
+    /// strings, numbers, literals. Two passes over the text: the first counts each container's items, because a
+    /// MessagePack map or array starts with its size.
+    /// </summary>
+    public static void FromJson(ref MessagePackWriter writer, ReadOnlySpan<byte> json)
     {
-        switch (value.ValueKind)
+        var sizes = new List<int>();
+        var open = new Stack<(int Index, bool IsObject)>();
+        var reader = new Utf8JsonReader(json);
+        while (reader.Read())
         {
-            case JsonValueKind.Object:
-                var count = 0;
-                foreach (var _ in value.EnumerateObject()) count++;
-                writer.WriteMapHeader(count);
-                foreach (var property in value.EnumerateObject())
-                {
-                    WriteText(ref writer, JsonMarshal.GetRawUtf8PropertyName(property), () => property.Name);
-                    FromJson(ref writer, property.Value);
-                }
-                break;
-            case JsonValueKind.Array:
-                writer.WriteArrayHeader(value.GetArrayLength());
-                foreach (var item in value.EnumerateArray()) FromJson(ref writer, item);
-                break;
-            case JsonValueKind.String:
-                var raw = JsonMarshal.GetRawUtf8Value(value);
-                WriteText(ref writer, raw[1..^1], value.GetString);
-                break;
-            case JsonValueKind.Number:
-                if (value.TryGetInt64(out var integer)) writer.Write(integer);
-                else if (value.TryGetUInt64(out var large)) writer.Write(large);
-                else writer.Write(value.GetDouble());
-                break;
-            case JsonValueKind.True:
-                writer.Write(true);
-                break;
-            case JsonValueKind.False:
-                writer.Write(false);
-                break;
-            default:
-                writer.WriteNil();
-                break;
+            var token = reader.TokenType;
+            if (token is JsonTokenType.EndObject or JsonTokenType.EndArray)
+            {
+                open.Pop();
+                continue;
+            }
+            // An object's size is its properties, an array's its values.
+            if (open.TryPeek(out var parent) && (token == JsonTokenType.PropertyName) == parent.IsObject) sizes[parent.Index]++;
+            if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                open.Push((sizes.Count, token == JsonTokenType.StartObject));
+                sizes.Add(0);
+            }
         }
-    }
-
-    /// <summary>Text as UTF-8: the raw JSON bytes when they hold no escape, else the unescaped string.</summary>
-    private static void WriteText(ref MessagePackWriter writer, ReadOnlySpan<byte> raw, Func<string?> unescaped)
-    {
-        if (raw.IndexOf((byte)'\\') < 0) writer.WriteString(raw);
-        else writer.Write(unescaped());
+        var next = 0;
+        reader = new Utf8JsonReader(json);
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    writer.WriteMapHeader(sizes[next++]);
+                    break;
+                case JsonTokenType.StartArray:
+                    writer.WriteArrayHeader(sizes[next++]);
+                    break;
+                case JsonTokenType.PropertyName or JsonTokenType.String:
+                    if (reader.ValueIsEscaped) writer.Write(reader.GetString());
+                    else writer.WriteString(reader.ValueSpan);
+                    break;
+                case JsonTokenType.Number:
+                    if (reader.TryGetInt64(out var integer)) writer.Write(integer);
+                    else if (reader.TryGetUInt64(out var large)) writer.Write(large);
+                    else writer.Write(reader.GetDouble());
+                    break;
+                case JsonTokenType.True:
+                    writer.Write(true);
+                    break;
+                case JsonTokenType.False:
+                    writer.Write(false);
+                    break;
+                case JsonTokenType.Null:
+                    writer.WriteNil();
+                    break;
+            }
+        }
     }
 
     /// <summary>A JSON string of the bytes: quote, backslash and control bytes escaped, every other byte as it is.</summary>
