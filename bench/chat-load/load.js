@@ -30,6 +30,7 @@ const HELP = `usage: node load.js --url http://127.0.0.1:5000 [options]
   --drain D            at most D seconds after the last send for acks and deliveries  default 10
   --transport T        websockets | sse | longpolling                          default websockets
   --target T           signalr (our gateway, bench/relay) | socketio (bench/socketio, WebSocket only)  default signalr
+  --protocol P         json | messagepack: the SignalR hub protocol (signalr target only)  default json
   --api-key K          mint tokens with POST /api/auth/token (X-Api-Key) instead of guest sign-in
   --pid P[,P...]       the server's process id(s): RSS (VmRSS) sampled every second, peak, CPU time;
                        several (a cluster's gateway and silos) are added up
@@ -46,9 +47,10 @@ function parseArgs(argv) {
   const options = {
     url: "http://127.0.0.1:5000", users: 20, groupSize: 5, rate: 500, seconds: 10, warmup: 3, drain: 10,
     transport: "websockets", target: "signalr", apiKey: null, pid: null, selfCopies: "auto", setupTimeout: 120, label: null, quiet: false,
+    protocol: "json",
   };
   const numeric = { "--users": "users", "--group-size": "groupSize", "--rate": "rate", "--seconds": "seconds", "--warmup": "warmup", "--drain": "drain", "--setup-timeout": "setupTimeout" };
-  const text = { "--pid": "pid", "--url": "url", "--transport": "transport", "--target": "target", "--api-key": "apiKey", "--self-copies": "selfCopies", "--label": "label" };
+  const text = { "--pid": "pid", "--url": "url", "--transport": "transport", "--target": "target", "--api-key": "apiKey", "--self-copies": "selfCopies", "--label": "label", "--protocol": "protocol" };
   for (let i = 0; i < argv.length; i++) {
     let flag = argv[i];
     let value;
@@ -85,6 +87,8 @@ function parseArgs(argv) {
     if (options.pids.some((p) => !Number.isInteger(p) || p < 1)) usage("--pid must be process ids separated by commas");
   }
   if (!["signalr", "socketio"].includes(options.target)) usage("--target must be signalr or socketio");
+  if (!["json", "messagepack"].includes(options.protocol)) usage("--protocol must be json or messagepack");
+  if (options.protocol !== "json" && options.target !== "signalr") usage("--protocol messagepack needs --target signalr");
   if (!["auto", "yes", "no"].includes(options.selfCopies)) usage("--self-copies must be auto, yes or no");
   options.transportType = transportOf(options.transport);
   options.urls = options.url.split(",").map((u) => loopbackBase(u.trim()));
@@ -292,20 +296,22 @@ class Run {
     const deadline = started + options.setupTimeout * 1000;
     const remaining = () => Math.max(1000, deadline - clock());
 
-    say(`run ${this.runId}: ${options.users} users (${options.apiKey ? "host tokens" : "guest sign-in"}) on ${options.url}, ${options.transport}`);
+    say(`run ${this.runId}: ${options.users} users (${options.apiKey ? "host tokens" : "guest sign-in"}) on ${options.url}, ${options.transport}, ${options.protocol}`);
     const indexes = Array.from({ length: options.users }, (_, i) => i);
     this.users = await pooled(indexes, 8, async (i) => {
       const issued = await withTimeout(signIn(options, this.runId, i), remaining(), "sign-in");
       return new LoadUser(i, issued.userId, issued.token);
     });
 
+    // Loaded only when asked for, so a JSON run needs nothing beyond @microsoft/signalr.
+    const MessagePack = options.protocol === "messagepack" ? (await import("@microsoft/signalr-protocol-msgpack")).MessagePackHubProtocol : null;
     await pooled(this.users, 8, async (user) => {
-      const connection = options.target === "socketio"
-        ? new SocketIoConnection(urlOf(options, user.index), user.token)
-        : new signalR.HubConnectionBuilder()
-          .withUrl(`${urlOf(options, user.index)}/hubs/chat?device=load-${this.runId}`, { transport: options.transportType, accessTokenFactory: () => user.token })
-          .configureLogging(signalR.LogLevel.None)
-          .build();
+      const url = urlOf(options, user.index);
+      const builder = new signalR.HubConnectionBuilder()
+        .withUrl(`${url}/hubs/chat?device=load-${this.runId}`, { transport: options.transportType, accessTokenFactory: () => user.token })
+        .configureLogging(signalR.LogLevel.None);
+      if (MessagePack) builder.withHubProtocol(new MessagePack());
+      const connection = options.target === "socketio" ? new SocketIoConnection(url, user.token) : builder.build();
       // The official client's defaults (ping every 15 s, server timeout 30 s), which the gateway's settings match.
       connection.on("message", (message) => this.onMessage(user, message));
       for (const name of ["unread", "presence", "typing", "read", "focus", "conversation", "recalled"]) {
@@ -532,6 +538,7 @@ class Run {
       url: options.url,
       transport: options.transport,
       target: options.target,
+      protocol: options.protocol,
       users: this.users.length,
       groups: this.groups.length,
       groupSize: options.groupSize,
@@ -584,7 +591,7 @@ function table(result) {
   const ms = (v) => (v === null || v === undefined ? "-" : `${v} ms`);
   const errors = Object.entries(result.errors).map(([code, n]) => `${code} ${n}`).join(", ") || "none";
   const rows = [
-    ["target", `${result.url} (${result.transport})${result.label ? `, ${result.label}` : ""}`],
+    ["target", `${result.url} (${result.transport}, ${result.protocol})${result.label ? `, ${result.label}` : ""}`],
     ["users / groups", `${result.users} users in ${result.groups} groups of ${uniform ? result.groupSize : result.groupSizes.join(", ")}; sender gets its own copy: ${result.selfCopies ? "yes" : "no"}`],
     ["offered", `${result.offeredPerSecond}/s for ${result.seconds} s (after ${result.warmupSeconds} s warm-up)`],
     ["sent", result.sent],

@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 repo=$(cd ../.. && pwd)
 
-if [ ! -d node_modules/@microsoft/signalr ] || [ ! -d node_modules/playwright-core ]; then
+if [ ! -d node_modules/@microsoft/signalr ] || [ ! -d node_modules/@microsoft/signalr-protocol-msgpack ] || [ ! -d node_modules/playwright-core ]; then
     if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi \
         || { echo "e2e: npm install failed"; exit 1; }
 fi

@@ -73,6 +73,8 @@ public static class GatewayServiceCollectionExtensions
         }).AddJsonProtocol();
         // Registered after the stock JSON protocol, so it wins the "json" name: errors go out as "code: message".
         services.AddSingleton<IHubProtocol, CodedJsonHubProtocol>();
+        // For clients that ask for "messagepack" (mobile): the same shapes and coded errors, in binary. JSON stays the default.
+        services.AddSingleton<IHubProtocol, CodedMessagePackHubProtocol>();
         services.AddSingleton<ChatHubFilter>();
         services.AddSingleton<IConfigureOptions<HubOptions>, ChatHubOptionsSetup>();
         // The chat hub's connection handler as SignalR registers it, but without an error line per refused connection.

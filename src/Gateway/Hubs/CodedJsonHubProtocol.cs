@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Im.Orleans.Gateway.Hosting;
 using Im.Orleans.Grains;
@@ -29,12 +28,11 @@ namespace Im.Orleans.Gateway.Hubs;
 public sealed class CodedJsonHubProtocol(IOptions<JsonHubProtocolOptions> options, IOptions<ChatHubOptions> hubOptions, GatewayMetrics metrics)
     : IHubProtocol
 {
-    private const string HubExceptionMarker = "HubException: ";
-
     /// <summary>The operation metrics name for frames that are not a call (unknown type, malformed, too large).</summary>
-    public const string FrameOperation = "frame";
+    public const string FrameOperation = HubMessageGuard.FrameOperation;
 
     private readonly JsonHubProtocol _inner = new(options);
+    private readonly HubMessageGuard _guard = new(metrics);
     private readonly long _maxMessageSize = hubOptions.Value.MaximumReceiveMessageSize;
 
     public string Name => _inner.Name;
@@ -54,104 +52,30 @@ public sealed class CodedJsonHubProtocol(IOptions<JsonHubProtocolOptions> option
         catch (Exception e) when (e is InvalidDataException or JsonException or InvalidOperationException or FormatException or OverflowException)
         {
             // The connection closes either way (SignalR closes on any parser exception); this only says why, coded.
-            throw Violation($"malformed hub message: {Describe(e)}");
+            throw _guard.Violation($"malformed hub message: {Describe(e)}");
         }
         if (parsed)
         {
-            message = Screen(message!);
+            message = _guard.Screen(message!);
             return true;
         }
         if (input.Start.Equals(unread.Start))
         {
             // Nothing consumed: no record separator yet. SignalR refuses a frame of this size once more bytes arrive,
             // with an uncoded close error; refusing it now says why.
-            if (unread.Length >= _maxMessageSize) throw Violation($"a hub message may be at most {_maxMessageSize} bytes");
+            if (unread.Length >= _maxMessageSize) throw _guard.Violation($"a hub message may be at most {_maxMessageSize} bytes");
             return false;
         }
         // A whole frame was consumed and yielded no message: a type this protocol does not know.
-        throw Violation($"unknown hub message type {MessageType(unread.Slice(0, input.Start))}");
+        throw _guard.Violation($"unknown hub message type {MessageType(unread.Slice(0, input.Start))}");
     }
 
-    public void WriteMessage(HubMessage message, IBufferWriter<byte> output) => _inner.WriteMessage(Rewrite(message), output);
+    public void WriteMessage(HubMessage message, IBufferWriter<byte> output) => _inner.WriteMessage(HubMessageGuard.Rewrite(message), output);
 
-    public ReadOnlyMemory<byte> GetMessageBytes(HubMessage message) => _inner.GetMessageBytes(Rewrite(message));
+    public ReadOnlyMemory<byte> GetMessageBytes(HubMessage message) => _inner.GetMessageBytes(HubMessageGuard.Rewrite(message));
 
     /// <summary>The coded form of a completion error; other messages pass unchanged.</summary>
-    public static string CodeError(string error)
-    {
-        var marker = error.IndexOf(HubExceptionMarker, StringComparison.Ordinal);
-        var text = marker >= 0 ? error[(marker + HubExceptionMarker.Length)..] : error;
-        if (IsCoded(text)) return text;
-        // SignalR's own refusals, raised before any hub code runs.
-        if (text.StartsWith("Method does not exist", StringComparison.Ordinal) || text.StartsWith("Unknown hub method", StringComparison.Ordinal))
-            return "not_found: no such hub method";
-        if (text.StartsWith("Failed to invoke", StringComparison.Ordinal) || text.Contains("binding", StringComparison.OrdinalIgnoreCase))
-            return "invalid: the arguments do not match the method (count or types)";
-        return marker >= 0 ? "invalid: " + text : "internal: the request failed";
-    }
-
-    private static bool IsCoded(string text) => KnownCodes.Any(code => text.StartsWith(code + ": ", StringComparison.Ordinal));
-
-    private static readonly string[] KnownCodes =
-        [ErrorCodes.Forbidden, ErrorCodes.Invalid, ErrorCodes.NotFound, ErrorCodes.RateLimited, ErrorCodes.Conflict, HubErrors.InternalCode, HubErrors.UnavailableCode];
-
-    private static HubMessage Rewrite(HubMessage message) => message switch
-    {
-        CompletionMessage { Error: { } error } completion => CompletionMessage.WithError(completion.InvocationId!, CodeError(error)),
-        CloseMessage { Error: { } error } close when CodedCloseError(error) is { } coded => new CloseMessage(coded, close.AllowReconnect),
-        _ => message,
-    };
-
-    /// <summary>"Connection closed with an error. HubException: invalid: …" (a violation above): the coded part only.</summary>
-    private static string? CodedCloseError(string error)
-    {
-        var marker = error.IndexOf(HubExceptionMarker, StringComparison.Ordinal);
-        var text = marker >= 0 ? error[(marker + HubExceptionMarker.Length)..] : null;
-        return text is not null && IsCoded(text) ? text : null;
-    }
-
-    /// <summary>Refuses, before any hub method runs, what protocol v1 does not allow in a parsed message; counts refusals.</summary>
-    private HubMessage Screen(HubMessage message)
-    {
-        switch (message)
-        {
-            case InvocationBindingFailureMessage failure:
-                // The stock parser's refusals: a method the hub lacks, or arguments of the wrong count or type.
-                var unknown = failure.BindingFailure.SourceException is HubException { Message: "Method does not exist." };
-                metrics.Refused(ChatHubMethods.Operation(failure.Target), unknown ? ErrorCodes.NotFound : ErrorCodes.Invalid);
-                return message;
-            case StreamInvocationMessage stream:
-                return Refuse(stream, $"{ChatHubMethods.Operation(stream.Target)} is not a streaming method; invoke it with a type 1 invocation");
-            case InvocationMessage { StreamIds.Length: > 0 } invocation:
-                return Refuse(invocation, "hub methods take no streams from the client");
-            case InvocationMessage invocation:
-                for (var i = 0; i < invocation.Arguments.Length; i++)
-                {
-                    if (invocation.Arguments[i] is JsonElement argument
-                        && HubArguments.FindInvalidText(argument, ChatHubMethods.ParameterName(invocation.Target, i)) is { } field)
-                    {
-                        return Refuse(invocation, $"{field} is not valid Unicode text");
-                    }
-                }
-                return message;
-            default:
-                return message;
-        }
-    }
-
-    /// <summary>An invocation answered "invalid: …" by the dispatcher (to its id, if it has one) without running it.</summary>
-    private InvocationBindingFailureMessage Refuse(HubMethodInvocationMessage invocation, string reason)
-    {
-        metrics.Refused(ChatHubMethods.Operation(invocation.Target), ErrorCodes.Invalid);
-        return new InvocationBindingFailureMessage(invocation.InvocationId, invocation.Target, ExceptionDispatchInfo.Capture(HubErrors.Invalid(reason)));
-    }
-
-    /// <summary>Closes the connection: SignalR sends a HubException's message as the close error.</summary>
-    private HubException Violation(string reason)
-    {
-        metrics.Refused(FrameOperation, ErrorCodes.Invalid);
-        return HubErrors.Invalid(reason);
-    }
+    public static string CodeError(string error) => HubMessageGuard.CodeError(error);
 
     private static string Describe(Exception e) => e switch
     {

@@ -5,6 +5,7 @@ using Im.Orleans.Grains;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Im.Orleans.Gateway.Tests.Infrastructure;
 
@@ -32,11 +33,18 @@ public sealed class HubClient : IAsyncDisposable
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private HubClient(HubConnection connection)
+    private readonly bool _messagePack;
+
+    private HubClient(HubConnection connection, bool messagePack)
     {
         _connection = connection;
+        _messagePack = messagePack;
+        // The MessagePack protocol binds payloads as plain maps, lists and primitives; they are recorded as the JSON they amount to.
         foreach (var name in EventNames)
-            connection.On(name, [typeof(JsonElement)], args => Record(name, args[0] is JsonElement payload ? payload : default));
+        {
+            connection.On(name, [messagePack ? typeof(object) : typeof(JsonElement)],
+                args => Record(name, messagePack ? MessagePackValues.ToJson(args[0]) : args[0] is JsonElement payload ? payload : default));
+        }
         connection.Closed += OnClosedAsync;
     }
 
@@ -50,28 +58,30 @@ public sealed class HubClient : IAsyncDisposable
     /// Connects to /hubs/chat with the token (sent as a bearer header) and an optional ?device=. Like the web client it
     /// negotiates first, so a refused token throws the negotiate's <see cref="HttpRequestException"/> (401);
     /// <paramref name="negotiate"/> false (WebSockets only) goes straight to the socket, whose refused upgrade throws
-    /// a <see cref="WebSocketException"/> naming the 401.
+    /// a <see cref="WebSocketException"/> naming the 401. <paramref name="messagePack"/> asks for the MessagePack protocol.
     /// </summary>
     public static async Task<HubClient> ConnectAsync(
         Uri baseAddress,
         string? token,
         string? device = null,
         HttpTransportType transport = HttpTransportType.WebSockets,
-        bool negotiate = true)
+        bool negotiate = true,
+        bool messagePack = false)
     {
         var url = new UriBuilder(baseAddress)
         {
             Path = "/hubs/chat",
             Query = device is null ? "" : "device=" + Uri.EscapeDataString(device),
         }.Uri;
-        var connection = new HubConnectionBuilder()
+        var builder = new HubConnectionBuilder()
             .WithUrl(url, transport, options =>
             {
                 if (token is not null) options.AccessTokenProvider = () => Task.FromResult<string?>(token);
                 options.SkipNegotiation = !negotiate;
-            })
-            .Build();
-        var client = new HubClient(connection);
+            });
+        if (messagePack) builder.AddMessagePackProtocol();
+        var connection = builder.Build();
+        var client = new HubClient(connection, messagePack);
         try
         {
             await connection.StartAsync();
@@ -93,7 +103,9 @@ public sealed class HubClient : IAsyncDisposable
         using var timeout = new CancellationTokenSource(CallTimeout);
         try
         {
-            var result = await _connection.InvokeCoreAsync(method, typeof(T), args, timeout.Token);
+            if (_messagePack && typeof(T) != typeof(JsonElement)) throw new NotSupportedException("MessagePack results are bound as JsonElement only");
+            var result = await _connection.InvokeCoreAsync(method, _messagePack ? typeof(object) : typeof(T), args, timeout.Token);
+            if (_messagePack) return (T)(object)MessagePackValues.ToJson(result);
             return result is null ? default! : (T)result;
         }
         catch (HubException e) when (!e.Message.StartsWith(ServerClosedPrefix, StringComparison.Ordinal))

@@ -89,8 +89,9 @@ export class ChatClient {
   /**
    * options.reconnect: true (retry after 0, 0.5, 1, 2, 5 s, then give up), or the delays / an IRetryPolicy to pass to
    * withAutomaticReconnect. options.httpOptions: extra IHttpConnectionOptions for withUrl (e.g. an httpClient).
+   * options.protocol: an IHubProtocol to ask for instead of JSON (e.g. new MessagePackHubProtocol()).
    */
-  constructor(base, token, transport, { name = "client", reconnect = false, httpOptions = {} } = {}) {
+  constructor(base, token, transport, { name = "client", reconnect = false, httpOptions = {}, protocol = null } = {}) {
     this.name = name;
     this.token = token;
     this.events = Object.fromEntries(EVENTS.map((e) => [e, []]));
@@ -98,6 +99,7 @@ export class ChatClient {
     const builder = new signalR.HubConnectionBuilder()
       .withUrl(`${base}/hubs/chat`, { ...httpOptions, transport, accessTokenFactory: token === null ? undefined : () => this.token })
       .configureLogging(signalR.LogLevel.None);
+    if (protocol) builder.withHubProtocol(protocol);
     if (reconnect) builder.withAutomaticReconnect(reconnect === true ? [0, 500, 1000, 2000, 5000] : reconnect);
     this.connection = builder.build();
     for (const name of EVENTS) {
