@@ -54,6 +54,19 @@ public sealed class ConnectionLimitFiguresTests
     }
 
     [Fact]
+    public void A_smaller_http_budget_and_reserve_leave_room_for_18000_websockets_under_20000_open_files()
+    {
+        var limits = ConnectionLimits.Resolve(new ConnectionLimitOptions { MaxConnections = 18_100, FileDescriptorReserve = 400, HttpConnections = 1000 }, 20_000);
+
+        Assert.Equal(18_100, limits.MaxConnections);
+        Assert.Null(limits.Lowered);
+        Assert.Equal(20_000 - 400, limits.KestrelUpgraded + limits.KestrelConnections);
+        Assert.True(limits.KestrelConnections >= 1000);
+        Assert.Throws<InvalidOperationException>(() => ConnectionLimits.Resolve(new ConnectionLimitOptions { HttpConnections = 0 }, 20_000));
+        Assert.Throws<InvalidOperationException>(() => ConnectionLimits.Resolve(new ConnectionLimitOptions { HttpConnections = 18_000 }, 20_000));
+    }
+
+    [Fact]
     public void At_the_cap_the_hub_refuses_a_connection_with_a_coded_unavailable_error()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();

@@ -17,6 +17,13 @@ public sealed class ConnectionLimitOptions
     /// </summary>
     public int? FileDescriptorReserve { get; set; }
 
+    /// <summary>
+    /// Kestrel's budget of plain HTTP connections (REST, negotiate, uploads, Server-Sent Events, long polling), taken
+    /// from the client socket budget before WebSockets get the rest. Unset: a tenth of the budget (at least 256, at
+    /// most half). A gateway that serves mostly WebSockets near its open-file limit may set less to hold more of them.
+    /// </summary>
+    public int? HttpConnections { get; set; }
+
     /// <summary>What a refused client is told to wait (Retry-After and the "retry after N ms" of the error).</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(10);
 

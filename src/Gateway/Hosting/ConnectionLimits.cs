@@ -8,8 +8,8 @@ namespace Im.Orleans.Gateway.Hosting;
 /// socket to a silo or even accept a connection to refuse it, so the caps keep client sockets below the limit:
 /// <list type="bullet">
 /// <item>a reserve (1000 + 5 % of the limit) for the process's own files and sockets; the rest is the client socket budget;</item>
-/// <item>Kestrel's limits split that budget (the hard backstop): at least a tenth for plain HTTP connections (REST,
-/// negotiate, uploads, Server-Sent Events, long polling), the rest for upgraded ones (WebSockets);</item>
+/// <item>Kestrel's limits split that budget (the hard backstop): a tenth (or Limits:HttpConnections) for plain HTTP
+/// connections (REST, negotiate, uploads, Server-Sent Events, long polling), the rest for upgraded ones (WebSockets);</item>
 /// <item>the hub cap <see cref="MaxConnections"/> lies below Kestrel's upgraded limit by two margins: WebSockets being
 /// refused with a close still hold a socket, and a closed one frees the gate's slot a moment before Kestrel's.</item>
 /// </list>
@@ -65,7 +65,9 @@ public sealed class ConnectionLimits
         var reserve = options.FileDescriptorReserve ?? (int)Math.Min(files / 2, 1000 + files / 20);
         if (reserve < 0 || reserve >= files) throw new InvalidOperationException($"Limits:FileDescriptorReserve must lie between 0 and the open-file limit ({files}).");
         var sockets = (int)files - reserve;
-        var http = Math.Max(sockets / 10, Math.Min(256, sockets / 2));
+        if (options.HttpConnections is { } configuredHttp && (configuredHttp < 1 || configuredHttp >= sockets))
+            throw new InvalidOperationException($"Limits:HttpConnections must lie between 1 and the client socket budget ({sockets}).");
+        var http = options.HttpConnections ?? Math.Max(sockets / 10, Math.Min(256, sockets / 2));
         var upgradable = sockets - http;
         var slack = Math.Max(Math.Min(16, upgradable / 4), upgradable / 100);
         var ceiling = Math.Max(1, upgradable - 2 * slack);
