@@ -114,15 +114,17 @@ public sealed class MessagePackProtocolTests(GatewayFixture fixture)
     [Fact]
     public async Task A_malformed_frame_closes_the_connection_with_a_coded_reason_and_is_counted()
     {
-        var before = await FrameRefusalsAsync();
-        await using var hub = await ConnectRawAsync();
+        // A gateway of its own, as MetricsTests use: its /metrics counts only what this test does.
+        await using var server = await GatewayServer.StartAsync();
+        var before = await FrameRefusalsAsync(server);
+        await using var hub = await RawMessagePackSocket.ConnectAsync(server.Address, (await server.GuestAsync()).Token);
         await hub.SendFrameAsync([0x93, 0xc1, 0x01, 0x02]);
         Assert.StartsWith("invalid: malformed hub message", await hub.WaitForCloseAsync());
 
         // Counted like JSON's refusals (the exporter may serve a cached scrape for a moment).
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (await FrameRefusalsAsync() <= before && DateTime.UtcNow < deadline) await Task.Delay(200);
-        Assert.True(await FrameRefusalsAsync() > before, "im_gateway_refusals_total{operation=\"frame\",code=\"invalid\"} grew");
+        while (await FrameRefusalsAsync(server) <= before && DateTime.UtcNow < deadline) await Task.Delay(200);
+        Assert.True(await FrameRefusalsAsync(server) > before, "im_gateway_refusals_total{operation=\"frame\",code=\"invalid\"} grew");
     }
 
     [Fact]
@@ -160,7 +162,7 @@ public sealed class MessagePackProtocolTests(GatewayFixture fixture)
     private async Task<RawMessagePackSocket> ConnectRawAsync() => await RawMessagePackSocket.ConnectAsync(Server.Address, (await Server.GuestAsync()).Token);
 
     /// <summary>im_gateway_refusals_total for refused frames, from /metrics.</summary>
-    private async Task<double> FrameRefusalsAsync() => (await Server.Http.GetStringAsync("/metrics"))
+    private static async Task<double> FrameRefusalsAsync(GatewayServer server) => (await server.Http.GetStringAsync("/metrics"))
         .Split('\n')
         .Where(line => line.StartsWith("im_gateway_refusals_total{", StringComparison.Ordinal)
                        && line.Contains("operation=\"frame\"", StringComparison.Ordinal) && line.Contains("code=\"invalid\"", StringComparison.Ordinal))

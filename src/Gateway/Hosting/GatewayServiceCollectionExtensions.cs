@@ -76,6 +76,9 @@ public static class GatewayServiceCollectionExtensions
         // For clients that ask for "messagepack" (mobile): the same shapes and coded errors, in binary. JSON stays the default.
         services.AddSingleton<IHubProtocol, CodedMessagePackHubProtocol>();
         services.AddSingleton<ChatHubFilter>();
+        // Replaces the stock in-memory manager (same behaviour) so pushes find their connections by id.
+        services.AddSingleton<ChatHubLifetimeManager>();
+        services.AddSingleton<HubLifetimeManager<ChatHub>>(sp => sp.GetRequiredService<ChatHubLifetimeManager>());
         services.AddSingleton<IConfigureOptions<HubOptions>, ChatHubOptionsSetup>();
         // The chat hub's connection handler as SignalR registers it, but without an error line per refused connection.
         services.AddSingleton(RefusalLogFilter.CreateHandler);
