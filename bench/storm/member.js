@@ -87,7 +87,7 @@ export class Member {
     if (this.worker.state.killedAt === null) return; // a drop before the kill: the storm has not begun
     if (this.syncedAt === null) this.reconnectedAt = clock();
     while (generation === this.generation) {
-      try { await this.sync(this.contiguous); break; } catch (e) { this.lastError = `Sync: ${e?.message ?? e}`; await sleep(500 + Math.random() * 1000); }
+      try { await this.sync(this.contiguous); break; } catch (e) { this.lastError = `Sync: ${e?.message ?? e}`; this.worker.errors.add(`sync_${reasonOf(e)}`); await sleep(500 + Math.random() * 1000); }
     }
     if (generation !== this.generation) return;
     if (this.syncedAt === null) {
@@ -140,7 +140,8 @@ export class Member {
           return true;
         } catch (e) {
           this.lastError = `Send: ${e?.message ?? e}`;
-          if (retryNow && attempt < 5 && this.connected && this.worker.state.killedAt === null) { await sleep(300 + Math.random() * 700); continue; }
+          this.worker.errors.add(`send_${reasonOf(e)}`);
+          if (retryNow && clock() < this.worker.setupDeadline && this.connected && this.worker.state.killedAt === null) { await sleep(300 + Math.random() * 700); continue; }
           this.sendFailures++;
           if (beforeKill || this.worker.state.killedAt !== null) {
             if (!this.pending.some((p) => p.cmid === cmid)) this.pending.push({ cmid });
@@ -155,8 +156,7 @@ export class Member {
 
   /** The whole log again from seq 0, checked against every acknowledged message of the group. */
   async finalCheck() {
-    const until = clock() + 30_000;
-    while (!this.connected && clock() < until) await sleep(250);
+    if (!this.connected) { this.final.unchecked = this.group.acked.size; return; }
     const full = new Map();
     const counts = new Map();
     try {

@@ -18,12 +18,13 @@ export function summarize(finals, readyAt, killedAt) {
   const synced = finals.flatMap((f) => f.syncedAt.map(since));
   const done = finals.flatMap((f) => f.doneAt.map(since));
   const total = (key) => finals.reduce((t, f) => t + f[key], 0);
-  const refusalsOutage = {}, refusalsAfterReady = {}, attempts = {}, losses = {};
+  const refusalsOutage = {}, refusalsAfterReady = {}, attempts = {}, losses = {}, errors = {};
   for (const f of finals) {
     merge(refusalsOutage, f.refusals.outage);
     merge(refusalsAfterReady, f.refusals.afterReady);
     merge(attempts, f.attempts);
     merge(losses, f.losses);
+    merge(errors, f.errors);
   }
   const at = (times) => ({ p50: percentileTime(times, 0.5), p90: percentileTime(times, 0.9), p99: percentileTime(times, 0.99), p100: percentileTime(times, 1) });
   return {
@@ -51,6 +52,7 @@ export function summarize(finals, readyAt, killedAt) {
     attempts,
     refusals: { duringOutage: refusalsOutage, afterReady: refusalsAfterReady },
     losses,
+    errors,
     errorSamples: finals.flatMap((f) => f.samples).slice(0, 5),
     killToReadySeconds: Math.round((readyAt - killedAt) / 100) / 10,
   };
@@ -71,6 +73,7 @@ export function table(r) {
     ["refused, outage", counts(r.refusals.duringOutage)],
     ["refused, after ready", counts(r.refusals.afterReady)],
     ["connections lost", counts(r.losses)],
+    ["failed calls", `${counts(r.errors)} (retried: CreateGroup and the sends before the kill until --setup-timeout, a Send after the reconnect, Sync until it answers)`],
     ["lost", `${r.lost} (acked messages missing from a member's full log; ${r.missingAtSync} missing at its first Sync; ${r.unchecked} unchecked)`],
     ["duplicates", `${r.duplicatesStored} stored twice, ${r.gaps} seq gaps, ${r.conflicts} seq conflicts; repeated pushes (allowed) ${r.duplicatePushesBeforeKill} before the kill, ${r.duplicatePushes} after; ${r.resentDuplicates} resends already stored`],
     ["gateway", `peak RSS ${r.server.peakRssMbAfterRestart} MB after the restart (sampled), ${r.server.rssMbAtEnd} MB at the end; CPU ${r.server.cpuSecondsStartup} s to ready, ${r.server.cpuSecondsStorm} s over the ${r.server.stormSeconds} s storm`],

@@ -28,6 +28,7 @@ const HELP = `usage: node storm.js --api-key KEY [options] -- dotnet Im.Orleans.
   --backoff-max MS                                                         default 10000
   --connect-concurrency C  connections/groups being set up at once, per worker  default 50
   --attempt-timeout MS   negotiate and WebSocket handshake timeout         default 30000
+  --setup-timeout S      at most S seconds to connect, make the groups and send before the kill (calls are retried)  default 1200
   --timeout S            at most S seconds from the restart for everybody to be back and done  default 600
   --gateway-log FILE     the gateway's output (appended)                   default /dev/null
   --pid-file FILE        the running gateway's pid, for the caller's cleanup
@@ -37,12 +38,12 @@ const HELP = `usage: node storm.js --api-key KEY [options] -- dotnet Im.Orleans.
 function parseArgs(argv) {
   const o = { url: "http://127.0.0.1:5000", users: 15000, groupSize: 5, workers: 0, addresses: 8, senderFraction: 0.2, messages: 2,
     trickle: 200, outageMessages: 1, downSeconds: 0, backoffInitial: 1000, backoffMax: 10000, connectConcurrency: 50,
-    attemptTimeout: 30000, timeout: 600, apiKey: null, gatewayLog: "/dev/null", pidFile: null, quiet: false, gateway: [] };
+    attemptTimeout: 30000, timeout: 600, setupTimeout: 1200, apiKey: null, gatewayLog: "/dev/null", pidFile: null, quiet: false, gateway: [] };
   const names = { "--url": "url", "--api-key": "apiKey", "--gateway-log": "gatewayLog", "--pid-file": "pidFile" };
   const numbers = { "--users": "users", "--group-size": "groupSize", "--workers": "workers", "--addresses": "addresses",
     "--sender-fraction": "senderFraction", "--messages": "messages", "--trickle": "trickle", "--outage-messages": "outageMessages",
     "--down-seconds": "downSeconds", "--backoff-initial": "backoffInitial", "--backoff-max": "backoffMax",
-    "--connect-concurrency": "connectConcurrency", "--attempt-timeout": "attemptTimeout", "--timeout": "timeout" };
+    "--connect-concurrency": "connectConcurrency", "--attempt-timeout": "attemptTimeout", "--timeout": "timeout", "--setup-timeout": "setupTimeout" };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === "--") { o.gateway = argv.slice(i + 1); break; }
@@ -171,7 +172,7 @@ async function main() {
     const config = { url: options.url, apiKey: options.apiKey, runId, groupSize: options.groupSize, addresses: options.addresses,
       senderFraction: options.senderFraction, messages: options.messages, outageMessages: options.outageMessages,
       backoff: { initialMs: options.backoffInitial, maxMs: options.backoffMax }, connectConcurrency: options.connectConcurrency,
-      sendConcurrency: options.connectConcurrency, attemptTimeoutMs: options.attemptTimeout };
+      sendConcurrency: options.connectConcurrency, attemptTimeoutMs: options.attemptTimeout, setupTimeoutMs: options.setupTimeout * 1000 };
     let started = clock();
     const setups = await Promise.all(workers.map((w) => w.ask("setup", { config: { ...config, ...w.range } })));
     result.connected = sum(setups, "connected");

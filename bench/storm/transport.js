@@ -72,10 +72,13 @@ export class LocalHttpClient extends signalR.HttpClient {
   getCookieString() { return ""; }
 }
 
-/** A short name for why a connection attempt failed or a connection was lost. */
+/** A short name for why a connection attempt failed, a connection was lost or a call failed. */
 export function reasonOf(error) {
   const text = String(error?.message ?? error ?? "none");
   let m;
+  if ((m = /error on close: (\w+):/.exec(text))) return `server_close_${m[1]}`;
+  if ((m = /\b(invalid|forbidden|not_found|conflict|rate_limited|unavailable|internal): /.exec(text))) return m[1];
+  if (/not in the 'Connected' State|connection being closed|Invocation canceled/.test(text)) return "disconnected";
   if (/ECONNREFUSED/.test(text)) return "tcp_refused";
   if ((m = /Status code '(\d+)'/.exec(text))) return `negotiate_http_${m[1]}`;
   if ((m = /WebSocket closed with status code: (\d+)/.exec(text))) return `ws_close_${m[1]}`;

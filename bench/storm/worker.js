@@ -20,6 +20,7 @@ class Worker {
     this.tally = new Tally();       // attempts: websocket, negotiate
     this.refusals = { outage: new Tally(), afterReady: new Tally() }; // failed attempts by reason
     this.losses = new Tally();      // why connections dropped
+    this.errors = new Tally();      // failed calls: group_<code>, send_<code>, sync_<code>
     this.state = { killedAt: null, readyAt: null };
     this.members = [];
     this.groups = [];
@@ -27,6 +28,7 @@ class Worker {
 
   async setup() {
     const c = this.config;
+    this.setupDeadline = clock() + c.setupTimeoutMs;
     const classes = new Map();
     for (let i = c.from; i < c.to; i++) {
       const address = `127.0.0.${2 + (i % c.addresses)}`;
@@ -91,11 +93,12 @@ class Worker {
     let failed = 0;
     await pooled(this.groups, this.config.connectConcurrency, async (group, i) => {
       const [owner, ...others] = group.members;
-      for (let attempt = 0; attempt < 10 && !group.id; attempt++) {
+      // A CreateGroup that timed out may still have made its group: that one stays empty and unused.
+      while (!group.id && clock() < this.setupDeadline) {
         try {
           const view = await owner.connection.invoke("CreateGroup", { title: `storm ${this.config.runId} ${this.config.from + i}`, memberIds: others.map((m) => m.userId) });
           group.id = view.conversationId ?? view.id;
-        } catch { await sleep(500 + Math.random() * 1000); }
+        } catch (e) { this.errors.add(`group_${reasonOf(e)}`); await sleep(500 + Math.random() * 1000); }
       }
       if (!group.id) failed++;
     });
@@ -156,6 +159,9 @@ class Worker {
   }
 
   async final() {
+    // Members still reconnecting get half a minute more, all at once; whoever is not back then goes unchecked.
+    const until = clock() + 30_000;
+    while (this.members.some((m) => !m.connected) && clock() < until) await sleep(500);
     await pooled(this.members, this.config.connectConcurrency, (m) => m.finalCheck());
     const sum = (key) => this.members.reduce((t, m) => t + m.final[key], 0);
     return {
@@ -176,6 +182,7 @@ class Worker {
       attempts: this.tally.counts,
       refusals: { outage: this.refusals.outage.counts, afterReady: this.refusals.afterReady.counts },
       losses: this.losses.counts,
+      errors: this.errors.counts,
       samples: this.members.filter((m) => m.lastError).slice(0, 3).map((m) => m.lastError),
     };
   }
