@@ -18,13 +18,14 @@ export function summarize(finals, readyAt, killedAt) {
   const synced = finals.flatMap((f) => f.syncedAt.map(since));
   const done = finals.flatMap((f) => f.doneAt.map(since));
   const total = (key) => finals.reduce((t, f) => t + f[key], 0);
-  const refusalsOutage = {}, refusalsAfterReady = {}, attempts = {}, losses = {}, errors = {};
+  const refusalsOutage = {}, refusalsAfterReady = {}, attempts = {}, losses = {}, errors = {}, closedForGood = {};
   for (const f of finals) {
     merge(refusalsOutage, f.refusals.outage);
     merge(refusalsAfterReady, f.refusals.afterReady);
     merge(attempts, f.attempts);
     merge(losses, f.losses);
     merge(errors, f.errors);
+    merge(closedForGood, f.closedForGood);
   }
   const at = (times) => ({ p50: percentileTime(times, 0.5), p90: percentileTime(times, 0.9), p99: percentileTime(times, 0.99), p100: percentileTime(times, 1) });
   return {
@@ -53,6 +54,7 @@ export function summarize(finals, readyAt, killedAt) {
     refusals: { duringOutage: refusalsOutage, afterReady: refusalsAfterReady },
     losses,
     errors,
+    closedForGood,
     errorSamples: finals.flatMap((f) => f.samples).slice(0, 5),
     killToReadySeconds: Math.round((readyAt - killedAt) / 100) / 10,
   };
@@ -73,6 +75,7 @@ export function table(r) {
     ["refused, outage", counts(r.refusals.duringOutage)],
     ["refused, after ready", counts(r.refusals.afterReady)],
     ["connections lost", counts(r.losses)],
+    ["closed for good", `${counts(r.closedForGood)} (allowReconnect: false, the client's reconnect stops; reconnected by hand)`],
     ["failed calls", `${counts(r.errors)} (retried: CreateGroup and the sends before the kill until --setup-timeout, a Send after the reconnect, Sync until it answers)`],
     ["lost", `${r.lost} (acked messages missing from a member's full log; ${r.missingAtSync} missing at its first Sync; ${r.unchecked} unchecked)`],
     ["duplicates", `${r.duplicatesStored} stored twice, ${r.gaps} seq gaps, ${r.conflicts} seq conflicts; repeated pushes (allowed) ${r.duplicatePushesBeforeKill} before the kill, ${r.duplicatePushes} after; ${r.resentDuplicates} resends already stored`],

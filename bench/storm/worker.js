@@ -20,6 +20,7 @@ class Worker {
     this.tally = new Tally();       // attempts: websocket, negotiate
     this.refusals = { outage: new Tally(), afterReady: new Tally() }; // failed attempts by reason
     this.losses = new Tally();      // why connections dropped
+    this.closedForGood = new Tally(); // closes the client's automatic reconnect does not retry, by reason
     this.errors = new Tally();      // failed calls: group_<code>, send_<code>, sync_<code>
     this.state = { killedAt: null, readyAt: null };
     this.members = [];
@@ -81,8 +82,26 @@ class Worker {
     connection.on("message", (message) => member.onMessage(message));
     connection.onreconnecting((error) => member.onLost(error));
     connection.onreconnected(() => member.onReconnected());
-    connection.onclose(() => { member.closedForGood = true; });
+    // The server closed with allowReconnect: false (SignalR does so whenever OnConnectedAsync throws, e.g. a grain
+    // call timed out there during the storm): the client's automatic reconnect stops for good, so reconnect by hand.
+    connection.onclose((error) => { if (!this.stopping) this.restart(member, error); });
     return connection;
+  }
+
+  async restart(member, error) {
+    this.closedForGood.add(reasonOf(error));
+    member.generation++;
+    for (let attempt = 1; !this.stopping; attempt++) {
+      const { initialMs, maxMs } = this.config.backoff;
+      await sleep(Math.random() * Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 16)));
+      try {
+        await member.connection.start();
+        member.onReconnected();
+        return;
+      } catch (e) {
+        this.refused(e);
+      }
+    }
   }
 
   refused(reason) {
@@ -183,6 +202,7 @@ class Worker {
       refusals: { outage: this.refusals.outage.counts, afterReady: this.refusals.afterReady.counts },
       losses: this.losses.counts,
       errors: this.errors.counts,
+      closedForGood: this.closedForGood.counts,
       samples: this.members.filter((m) => m.lastError).slice(0, 3).map((m) => m.lastError),
     };
   }
@@ -201,7 +221,7 @@ process.on("message", async (command) => {
       case "ready": worker.state.readyAt = command.at; answer = {}; break;
       case "progress": answer = worker.progress(); break;
       case "final": answer = await worker.final(); break;
-      case "stop": await Promise.all(worker.members.map((m) => m.connection?.stop().catch(() => {}))); answer = {}; break;
+      case "stop": worker.stopping = true; await Promise.all(worker.members.map((m) => m.connection?.stop().catch(() => {}))); answer = {}; break;
       default: throw new Error(`unknown command ${command.type}`);
     }
     process.send({ type: command.type, id: command.id, answer });
