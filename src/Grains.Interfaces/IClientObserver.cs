@@ -1,9 +1,9 @@
 namespace Im.Orleans.Grains;
 
 /// <summary>
-/// A gateway's observer: user grains push client events through it to connections on that gateway. Orleans does not
-/// keep one-way messages in order, so a user grain sends one batch at a time and waits for the answer before the
-/// next, outside its turns (a slow or dead gateway never blocks the grain); the gateway answers once the events are
+/// A gateway's observer: conversations (messages) and user grains (every other event) push client events through it
+/// to connections on that gateway. Orleans does not keep one-way messages in order, so each sender sends one batch at
+/// a time and waits for the answer before the next, outside its turns (a slow or dead gateway never blocks the grain); the gateway answers once the events are
 /// handed to SignalR. Pushes are best effort: a client that missed one recovers it with Sync.
 /// </summary>
 [Alias("im.IClientObserver")]
@@ -13,7 +13,7 @@ public interface IClientObserver : IGrainObserver
     [ResponseTimeout("00:00:05"), Alias("Push")] Task Push(ClientPush[] pushes);
 }
 
-/// <summary>One client event (see <see cref="ClientEventNames"/>) for some connections of one user on a gateway.</summary>
+/// <summary>One client event (see <see cref="ClientEventNames"/>) for some connections on a gateway.</summary>
 [GenerateSerializer, Immutable, Alias("im.ClientPush")]
 public sealed record ClientPush(string[] ConnectionIds, string Event, object Payload);
 
