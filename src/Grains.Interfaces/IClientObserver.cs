@@ -3,8 +3,9 @@ namespace Im.Orleans.Grains;
 /// <summary>
 /// A gateway's observer: conversations (messages) and user grains (every other event) push client events through it
 /// to connections on that gateway. Orleans does not keep one-way messages in order, so each sender sends one batch at
-/// a time and waits for the answer before the next, outside its turns (a slow or dead gateway never blocks the grain); the gateway answers once the events are
-/// handed to SignalR. Pushes are best effort: a client that missed one recovers it with Sync.
+/// a time and waits for the answer before the next, outside its turns (a slow or dead gateway never blocks a grain);
+/// the gateway answers once the events are handed to SignalR. Pushes are best effort: a client that missed one
+/// recovers it with Sync.
 /// </summary>
 [Alias("im.IClientObserver")]
 public interface IClientObserver : IGrainObserver
