@@ -26,7 +26,7 @@ internal sealed partial class ConversationGrain : Grain
         // Re-read the cache: a reaction may have changed the row while the store was busy.
         var edited = (_recent.Find(seq) ?? message) with { Text = text, EditedAt = editedAt };
         Cache(edited);
-        foreach (var member in MemberIds.ToList()) _ = User(member).PushEdited(edited);
+        foreach (var member in MembersShown(seq)) _ = User(member).PushEdited(edited);
         return edited;
     }
 
@@ -66,9 +66,16 @@ internal sealed partial class ConversationGrain : Grain
         if (!await _store.SetReactionsAsync(Id, seq, after)) throw ChatException.NotFound($"Message {seq} of {Id} does not exist.");
         Cache((_recent.Find(seq) ?? message) with { Reactions = after.Count == 0 ? null : after });
         var reaction = new ReactionEvent(Id, seq, after);
-        foreach (var member in MemberIds.ToList()) _ = User(member).PushReaction(reaction);
+        foreach (var member in MembersShown(seq)) _ = User(member).PushReaction(reaction);
         return reaction;
     }
+
+    /// <summary>
+    /// The members to tell about a change of a message: not those known to have deleted it for themselves (known once
+    /// they read or deleted in this activation; their clients hide the seq anyway).
+    /// </summary>
+    private List<string> MembersShown(long seq) =>
+        [.. MemberIds.Where(id => !(_hidden.TryGetValue(id, out var hidden) && hidden.Contains(seq)))];
 
     private HashSet<string> AllowedReactions => [.. _options.Reactions.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 

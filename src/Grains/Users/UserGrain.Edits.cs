@@ -11,14 +11,14 @@ internal sealed partial class UserGrain : Grain
 {
     public async Task PushEdited(Message message)
     {
-        if (ChangeKept(message.ConversationId, [message.Seq], m => m with { Text = message.Text, EditedAt = message.EditedAt })) await SaveAsync();
+        if (ChangeKept(message.ConversationId, [message.Seq], m => m.Deleted ? m : m with { Text = message.Text, EditedAt = message.EditedAt })) await SaveAsync();
         Push(ClientEventNames.Edited, message);
     }
 
     public async Task PushReaction(ReactionEvent reaction)
     {
         var reactions = reaction.Reactions.Count == 0 ? null : reaction.Reactions;
-        if (ChangeKept(reaction.ConversationId, [reaction.Seq], m => m with { Reactions = reactions })) await SaveAsync();
+        if (ChangeKept(reaction.ConversationId, [reaction.Seq], m => m.Deleted ? m : m with { Reactions = reactions })) await SaveAsync();
         Push(ClientEventNames.Reaction, reaction);
     }
 

@@ -89,6 +89,14 @@ public sealed class EditTests(SharedChatSilo shared) : IClassFixture<SharedChatS
         await chat.QuiesceAsync();
         Assert.DoesNotContain(bobGateway.Calls, c => c.Method == ClientEventNames.Deleted);
 
+        // A later edit or reaction by the sender does not bring it back for the caller.
+        await conversation.Edit(bob, first.Seq, "secret, edited");
+        await conversation.React(bob, first.Seq, "👍", true);
+        await chat.QuiesceAsync();
+        Assert.DoesNotContain(aliceGateway.Of<Message>(ClientEventNames.Edited), m => m.Seq == first.Seq);
+        Assert.Null((await conversation.History(alice, 0, 10))[0].Text);
+        Assert.Equal("secret, edited", (await conversation.History(bob, 0, 10))[0].Text);
+
         // It survives the conversation's reactivation: the store keeps it.
         await chat.DeactivateAsync(conversation);
         Assert.True((await conversation.History(alice, 0, 10))[0].Deleted);
