@@ -23,6 +23,8 @@ namespace Im.Orleans.Grains;
 [JsonSerializable(typeof(ReadEvent))]
 [JsonSerializable(typeof(FocusEvent))]
 [JsonSerializable(typeof(RecalledEvent))]
+[JsonSerializable(typeof(SyncEvent))]
+[JsonSerializable(typeof(ProfileEvent))]
 [JsonSerializable(typeof(QueueStatus))]
 [JsonSerializable(typeof(ServiceChat))]
 [JsonSerializable(typeof(AssignedEvent))]
