@@ -127,6 +127,25 @@ public sealed class EditTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Search_finds_an_edited_message_by_its_new_text_and_not_a_message_deleted_for_me()
+    {
+        var (alice, bob, _, id) = await DirectAsync();
+        await using var _a = alice;
+        await using var _b = bob;
+        var tag = "ed" + Guid.NewGuid().ToString("N")[..8];
+        var edited = (await alice.InvokeAsync("Send", new { conversationId = id, clientMsgId = "s1", kind = "text", text = $"old {tag}" })).Long("seq");
+        var hidden = (await alice.InvokeAsync("Send", new { conversationId = id, clientMsgId = "s2", kind = "text", text = $"gone {tag}" })).Long("seq");
+
+        await alice.InvokeAsync("Edit", new { conversationId = id, seq = edited, text = $"fresh {tag}" });
+        await bob.InvokeAsync("DeleteForMe", id, new[] { hidden });
+
+        Assert.Equal([edited], (await bob.InvokeAsync("SearchMessages", new { query = $"fresh {tag}" })).Items("hits").Select(h => h.Long("seq")));
+        Assert.Empty((await bob.InvokeAsync("SearchMessages", new { query = $"old {tag}" })).Items("hits"));
+        Assert.Empty((await bob.InvokeAsync("SearchMessages", new { query = $"gone {tag}" })).Items("hits"));
+        Assert.Equal([hidden], (await alice.InvokeAsync("SearchMessages", new { query = $"gone {tag}" })).Items("hits").Select(h => h.Long("seq")));
+    }
+
+    [Fact]
     public async Task A_reply_carries_reply_to_seq_and_the_original_is_one_history_call_away()
     {
         var (alice, bob, _, id) = await DirectAsync();

@@ -64,11 +64,4 @@ public sealed partial class ChatHub
 
     public Task<IReadOnlyList<ReadPosition>> GetReads(JsonElement conversationId) =>
         ConversationGrain(HubArguments.Id(conversationId, "conversationId")).GetReads(Me);
-
-    private static bool Flag(JsonElement value, string name) => value.ValueKind switch
-    {
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => throw HubErrors.Invalid($"{name} must be true or false"),
-    };
 }

@@ -33,6 +33,7 @@ public sealed class ChatHubFilter(
     public static readonly IReadOnlySet<string> ReadOnlyMethods = new HashSet<string>(StringComparer.Ordinal)
     {
         "Sync", "History", "ListConversations", "GetPresence", "ListContacts", "GetQueuePosition", "GetAgentState",
+        "GetProfiles", "ListBlocked", "SearchUsers", "SearchConversations", "SearchMessages",
         "GetReads",
     };
 

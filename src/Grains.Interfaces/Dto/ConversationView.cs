@@ -13,9 +13,9 @@ public sealed record ConversationView(
     long ReadSeq,
     bool Muted = false);
 
-/// <summary>A member of a conversation, their role and whether they are muted (may not send).</summary>
+/// <summary>A member of a conversation, their role, the display name and avatar they have now, and whether they are muted (may not send).</summary>
 [GenerateSerializer, Immutable, Alias("im.MemberView")]
-public sealed record MemberView(string UserId, string Role, string? DisplayName = null, bool Muted = false);
+public sealed record MemberView(string UserId, string Role, string? DisplayName = null, string? AvatarUrl = null, bool Muted = false);
 
 /// <summary>Conversation kinds.</summary>
 public static class ConversationKinds

@@ -15,6 +15,8 @@ public static class ClientEventNames
     public const string Assigned = "assigned";
     public const string Note = "note";
     public const string Case = "case";
+    public const string Sync = "sync";
+    public const string Profile = "profile";
     public const string Edited = "edited";
     public const string Deleted = "deleted";
     public const string Reaction = "reaction";

@@ -73,7 +73,7 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
 
     public Task<ConversationStateView> GetState() => Task.FromResult(new ConversationStateView(
         Id, State.Exists, State.Kind, State.Title, State.CreatedAt,
-        [.. State.Members.Select(m => new MemberView(m.UserId, m.Role, m.DisplayName, m.Muted))],
+        [.. State.Members.Select(m => new MemberView(m.UserId, m.Role, m.DisplayName, m.AvatarUrl, m.Muted))],
         _lastSeq, _recent.Count, _inFlight.Count));
 
     private MemberState RequireMember(string userId)
@@ -91,7 +91,7 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
 
     private ConversationView ViewFor(string userId)
     {
-        var members = State.Members.Select(m => new MemberView(m.UserId, m.Role, m.DisplayName, m.Muted)).ToList();
+        var members = State.Members.Select(m => new MemberView(m.UserId, m.Role, m.DisplayName, m.AvatarUrl, m.Muted)).ToList();
         var title = State.Kind == ConversationKinds.Direct
             ? State.Members.FirstOrDefault(m => m.UserId != userId)?.UserId ?? userId
             : State.Title;
@@ -132,7 +132,10 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
     private void FillDisplayNames(Dictionary<string, UserProfile?> profiles)
     {
         foreach (var member in State.Members.Where(m => m.DisplayName is null))
+        {
             member.DisplayName = profiles.GetValueOrDefault(member.UserId)?.DisplayName ?? member.UserId;
+            member.AvatarUrl = profiles.GetValueOrDefault(member.UserId)?.AvatarUrl;
+        }
     }
 
     private IEnumerable<string> MemberIds => State.Members.Select(m => m.UserId);
