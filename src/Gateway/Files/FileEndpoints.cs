@@ -38,6 +38,8 @@ public static class FileEndpoints
         var file = form.Files.GetFile("file") ?? form.Files.FirstOrDefault();
         var conversationId = form["conversationId"].ToString();
         if (file is null) return Error(StatusCodes.Status400BadRequest, ErrorResponse.Invalid("a file part is required"));
+        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
+        if (form["purpose"].ToString() == AvatarFiles.Purpose) return await UploadAvatarAsync(file, userId, files, o, time, cancellationToken);
         if (string.IsNullOrEmpty(conversationId) || conversationId.Length > 200) return Error(StatusCodes.Status400BadRequest, ErrorResponse.Invalid("conversationId is required"));
         if (file.Length > o.MaxBytes) return Error(StatusCodes.Status413PayloadTooLarge, ErrorResponse.Invalid($"files may be at most {o.MaxBytes} bytes"));
         if (file.Length == 0) return Error(StatusCodes.Status400BadRequest, ErrorResponse.Invalid("the file is empty"));
@@ -45,7 +47,6 @@ public static class FileEndpoints
         if (contentType is null || !o.AllowedContentTypes.Contains(contentType, StringComparer.Ordinal))
             return Error(StatusCodes.Status400BadRequest, ErrorResponse.Invalid($"content type '{file.ContentType}' is not allowed"));
 
-        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
         if (await MembershipError(grains, conversationId, userId) is { } denied) return denied;
 
         var metadata = new StoredFile(FileIds.New(), conversationId, userId, SafeFileName(file.FileName), contentType, file.Length, time.GetUtcNow());
@@ -60,7 +61,8 @@ public static class FileEndpoints
         var file = await files.FindAsync(id, cancellationToken);
         if (file is null) return Error(StatusCodes.Status404NotFound, ErrorResponse.NotFound("no such file"));
         var userId = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
-        if (await MembershipError(grains, file.ConversationId, userId) is { } denied) return denied;
+        // Avatars show beside names in every list and search result: any signed-in user may fetch them.
+        if (!AvatarFiles.IsAvatar(file) && await MembershipError(grains, file.ConversationId, userId) is { } denied) return denied;
 
         var content = await files.OpenReadAsync(file, cancellationToken);
         if (content is null) return Error(StatusCodes.Status404NotFound, ErrorResponse.NotFound("no such file"));
@@ -76,6 +78,21 @@ public static class FileEndpoints
         // The stream is seekable (a file on disk or the bytes from PostgreSQL), so Range requests get 206 with the
         // slice; the upload time is Last-Modified on every gateway alike. The result disposes the stream.
         return TypedResults.Stream(content, file.ContentType, lastModified: file.UploadedAt, enableRangeProcessing: true);
+    }
+
+    /// <summary>An avatar: an allowed image of at most Files:MaxAvatarBytes, owned by the uploader, in no conversation.</summary>
+    private static async Task<Results<Ok<UploadedFile>, JsonHttpResult<ErrorResponse>>> UploadAvatarAsync(
+        IFormFile file, string userId, IFileStore files, FileUploadOptions options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (file.Length > options.MaxAvatarBytes) return Error(StatusCodes.Status413PayloadTooLarge, ErrorResponse.Invalid($"avatars may be at most {options.MaxAvatarBytes} bytes"));
+        if (file.Length == 0) return Error(StatusCodes.Status400BadRequest, ErrorResponse.Invalid("the file is empty"));
+        var contentType = NormalizeContentType(file.ContentType);
+        if (contentType is null || FileKinds.For(contentType) != MessageKinds.Image || !options.AllowedContentTypes.Contains(contentType, StringComparer.Ordinal))
+            return Error(StatusCodes.Status400BadRequest, ErrorResponse.Invalid($"an avatar must be an image, not '{file.ContentType}'"));
+        var metadata = new StoredFile(FileIds.New(), AvatarFiles.Owner(userId), userId, SafeFileName(file.FileName), contentType, file.Length, time.GetUtcNow());
+        await using var stream = file.OpenReadStream();
+        var stored = await files.SaveAsync(stream, metadata, cancellationToken);
+        return TypedResults.Ok(new UploadedFile(stored.Id, null, stored.FileName, stored.ContentType, stored.Size, MessageKinds.Image, AvatarFiles.Url(stored.Id)));
     }
 
     /// <summary>Null when the user is a member; otherwise the 403/404 to answer (the conversation grain decides).</summary>

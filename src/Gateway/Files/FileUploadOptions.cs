@@ -7,6 +7,9 @@ public sealed class FileUploadOptions
 
     public long MaxBytes { get; set; } = 10 * 1024 * 1024;
 
+    /// <summary>The largest avatar (POST /api/files with purpose=avatar); avatars are images shown small.</summary>
+    public long MaxAvatarBytes { get; set; } = 2 * 1024 * 1024;
+
     public string[] AllowedContentTypes { get; set; } =
     [
         "image/jpeg", "image/png", "image/gif", "image/webp",

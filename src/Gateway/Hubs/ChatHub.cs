@@ -111,15 +111,20 @@ public sealed partial class ChatHub(
 
     private async Task DrainOfflineAsync()
     {
+        // The first batch carries the overflow flag and the first acknowledgement clears it, so remember it here.
+        var mustSync = false;
         while (true)
         {
             var batch = await MyGrain.TakeOffline(Limits.OfflineBatchSize);
-            if (batch.Messages.Count == 0) return;
+            mustSync |= batch.MustSync;
+            if (batch.Messages.Count == 0) break;
             foreach (var message in batch.Messages) await Clients.Caller.SendAsync(ClientEventNames.Message, message, Context.ConnectionAborted);
             // Acknowledge only what was written to this connection, so a drop mid-drain leaves the rest queued.
             await MyGrain.AckOffline(batch.UpToId);
-            if (!batch.HasMore) return;
+            if (!batch.HasMore) break;
         }
+        // What the queue dropped is still in the log: the client fetches it with Sync from its cursors.
+        if (mustSync) await Clients.Caller.SendAsync(ClientEventNames.Sync, new SyncEvent(SyncEvent.OfflineOverflow), Context.ConnectionAborted);
     }
 
     private string Device()

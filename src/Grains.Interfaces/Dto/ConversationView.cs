@@ -13,9 +13,9 @@ public sealed record ConversationView(
     long ReadSeq,
     bool Muted = false);
 
-/// <summary>A member of a conversation and their role.</summary>
+/// <summary>A member of a conversation, their role, and the display name and avatar they have now.</summary>
 [GenerateSerializer, Immutable, Alias("im.MemberView")]
-public sealed record MemberView(string UserId, string Role, string? DisplayName = null);
+public sealed record MemberView(string UserId, string Role, string? DisplayName = null, string? AvatarUrl = null);
 
 /// <summary>Conversation kinds.</summary>
 public static class ConversationKinds

@@ -15,4 +15,6 @@ public static class ClientEventNames
     public const string Assigned = "assigned";
     public const string Note = "note";
     public const string Case = "case";
+    public const string Sync = "sync";
+    public const string Profile = "profile";
 }

@@ -6,7 +6,8 @@ namespace Im.Orleans.Grains.Conversations;
 /// The append batcher. Send only validates and queues (no await before queueing, so sends keep their arrival order);
 /// one flush loop at a time takes everything queued, assigns the next seqs, writes them in one AppendAsync and
 /// completes each send once its row is durable. Seqs are assigned only to rows about to be written and _lastSeq moves
-/// only after a commit, so a failed append leaves no gap.
+/// only after a commit, so a failed append leaves no gap; a clientMsgId the store finds already stored gives its seq to
+/// the rows after it (see IMessageStore.AppendAsync).
 /// </summary>
 internal sealed partial class ConversationGrain : Grain
 {
@@ -81,8 +82,8 @@ internal sealed partial class ConversationGrain : Grain
                 _clientIds.Remember(message);
                 if (duplicate)
                 {
-                    // Another writer stored this clientMsgId between our lookup and our insert: its seq stays unused.
-                    _logger.LogWarning("Conversation {Conversation}: {ClientMsgId} was stored concurrently; seq {Seq} is skipped", Id, message.ClientMsgId, messages[i].Seq);
+                    // Another writer stored this clientMsgId between our lookup and our insert; the store moved the rows
+                    // after it up into its seq, so the log keeps no hole.
                     Settle(writing[i], message);
                     continue;
                 }
@@ -90,7 +91,7 @@ internal sealed partial class ConversationGrain : Grain
                 writing[i].Complete(ResultOf(message, duplicate: false));
             }
 
-            _lastSeq = messages[^1].Seq;
+            if (appended.Count > 0) _lastSeq = appended[^1].Seq;
             foreach (var message in appended)
             {
                 _recent.Add(message);

@@ -91,7 +91,7 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
 
     private ConversationView ViewFor(string userId)
     {
-        var members = State.Members.Select(m => new MemberView(m.UserId, m.Role, m.DisplayName)).ToList();
+        var members = State.Members.Select(m => new MemberView(m.UserId, m.Role, m.DisplayName, m.AvatarUrl)).ToList();
         var title = State.Kind == ConversationKinds.Direct
             ? State.Members.FirstOrDefault(m => m.UserId != userId)?.UserId ?? userId
             : State.Title;
@@ -130,7 +130,10 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
     private void FillDisplayNames(Dictionary<string, UserProfile?> profiles)
     {
         foreach (var member in State.Members.Where(m => m.DisplayName is null))
+        {
             member.DisplayName = profiles.GetValueOrDefault(member.UserId)?.DisplayName ?? member.UserId;
+            member.AvatarUrl = profiles.GetValueOrDefault(member.UserId)?.AvatarUrl;
+        }
     }
 
     private IEnumerable<string> MemberIds => State.Members.Select(m => m.UserId);

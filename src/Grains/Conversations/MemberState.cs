@@ -8,6 +8,9 @@ internal sealed class MemberState
 
     /// <summary>The member's display name when they joined, so views need not call every member's grain.</summary>
     public string? DisplayName { get; set; }
+
+    /// <summary>The member's avatar (/api/files/{id}), kept current by MemberProfileChanged.</summary>
+    public string? AvatarUrl { get; set; }
     public bool Muted { get; set; }
     public DateTimeOffset JoinedAt { get; set; }
 

@@ -11,8 +11,9 @@ public interface IMessageStore
 
     /// <summary>
     /// Inserts the messages of one conversation in one transaction. A message whose clientMsgId is already stored is
-    /// not inserted; its outcome carries the stored message with Duplicate set, so retries stay idempotent. A seq
-    /// that is already taken (another activation wrote it) throws.
+    /// not inserted; its outcome carries the stored message with Duplicate set, so retries stay idempotent. Each row
+    /// after it moves down by one seq per duplicate before it, so a batch of consecutive seqs leaves no hole; each
+    /// outcome carries the seq its row got. A seq that is already taken (another activation wrote it) throws.
     /// </summary>
     Task<IReadOnlyList<AppendOutcome>> AppendAsync(string conversationId, IReadOnlyList<Message> messages, CancellationToken cancellationToken = default);
 

@@ -39,13 +39,17 @@ public sealed class MemoryMessageStore : IMessageStore
             var log = LogOf(conversationId);
             var outcomes = new List<AppendOutcome>(messages.Count);
             var inserted = new List<Message>();
-            foreach (var message in messages)
+            var skipped = 0;
+            foreach (var given in messages)
             {
-                if (log.ByClientId.TryGetValue(message.ClientMsgId, out var existing))
+                if (log.ByClientId.TryGetValue(given.ClientMsgId, out var existing))
                 {
                     outcomes.Add(new AppendOutcome(log.BySeq[existing], true));
+                    skipped++;
                     continue;
                 }
+                // The rows after a duplicate move up into its seq, so the batch leaves no hole.
+                var message = skipped == 0 ? given : given with { Seq = given.Seq - skipped };
                 if (log.BySeq.ContainsKey(message.Seq))
                 {
                     // Undo this transaction's rows, as a database rollback would.

@@ -34,6 +34,8 @@ internal static class PostgresMessageSql
         RETURNING client_msg_id;
         """;
 
+    public const string DeleteByClientMsgIds = "DELETE FROM messages WHERE conversation_id = @conversation AND client_msg_id = ANY(@clientMsgIds);";
+
     public const string FindByClientMsgIds = $"SELECT {Columns} FROM messages WHERE conversation_id = @conversation AND client_msg_id = ANY(@clientMsgIds) ORDER BY seq;";
 
     public const string ReadAfter = $"SELECT {Columns} FROM messages WHERE conversation_id = @conversation AND seq > @seq ORDER BY seq LIMIT @limit;";

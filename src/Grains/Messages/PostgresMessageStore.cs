@@ -36,45 +36,87 @@ internal sealed class PostgresMessageStore(string connectionString, PostgresData
         return await Writer.AppendAsync(conversationId, messages, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Inserts one conversation's batch inside the writer's transaction (under that batch's savepoint).</summary>
+    /// <summary>
+    /// Inserts one conversation's batch inside the writer's transaction (under that batch's savepoint). When a
+    /// clientMsgId turns out to be stored already, the rows just inserted are taken out again and the batch is written
+    /// once more without the stored ones, each later row moved down by the duplicates before it, so a duplicate leaves no seq hole. The common
+    /// case (no duplicate) stays one statement.
+    /// </summary>
     private static async Task<IReadOnlyList<AppendOutcome>> WriteBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string conversationId, IReadOnlyList<Message> messages)
     {
-        var inserted = new HashSet<string>(StringComparer.Ordinal);
-        await using (var command = new NpgsqlCommand(PostgresMessageSql.InsertBatch, connection, transaction))
-        {
-            command.Parameters.AddWithValue("conversation", conversationId);
-            command.Parameters.Add(Array("seqs", NpgsqlDbType.Bigint, messages.Select(m => m.Seq).ToArray()));
-            command.Parameters.Add(Array("messageIds", NpgsqlDbType.Text, messages.Select(m => m.MessageId).ToArray()));
-            command.Parameters.Add(Array("clientMsgIds", NpgsqlDbType.Text, messages.Select(m => m.ClientMsgId).ToArray()));
-            command.Parameters.Add(Array("senderIds", NpgsqlDbType.Text, messages.Select(m => m.SenderId).ToArray()));
-            command.Parameters.Add(Array("kinds", NpgsqlDbType.Text, messages.Select(m => m.Kind).ToArray()));
-            command.Parameters.Add(Array("texts", NpgsqlDbType.Text, messages.Select(m => m.Text).ToArray()));
-            command.Parameters.Add(Array("attachments", NpgsqlDbType.Text, messages.Select(m => MessageJson.Write(m.Attachment)).ToArray()));
-            command.Parameters.Add(Array("sentAts", NpgsqlDbType.TimestampTz, messages.Select(m => m.SentAt.UtcDateTime).ToArray()));
-            command.Parameters.Add(Array("recalled", NpgsqlDbType.Boolean, messages.Select(m => m.Recalled).ToArray()));
-            command.Parameters.Add(Array("replyToSeqs", NpgsqlDbType.Bigint, messages.Select(m => m.ReplyToSeq).ToArray()));
-            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-            while (await reader.ReadAsync().ConfigureAwait(false)) inserted.Add(reader.GetString(0));
-        }
-
-        var duplicates = messages.Where(m => !inserted.Contains(m.ClientMsgId)).Select(m => m.ClientMsgId).ToArray();
         var existing = new Dictionary<string, Message>(StringComparer.Ordinal);
-        if (duplicates.Length > 0)
+        for (var attempt = 1; ; attempt++)
         {
-            // In the same transaction: a duplicate of a row another batch of this group just wrote is seen too.
-            await using var find = new NpgsqlCommand(PostgresMessageSql.FindByClientMsgIds, connection, transaction);
-            find.Parameters.AddWithValue("conversation", conversationId);
-            find.Parameters.Add(Array("clientMsgIds", NpgsqlDbType.Text, duplicates));
-            await using var reader = await find.ExecuteReaderAsync().ConfigureAwait(false);
-            while (await reader.ReadAsync().ConfigureAwait(false))
+            var outcomes = new List<AppendOutcome>(messages.Count);
+            var rows = new List<Message>(messages.Count);
+            var skipped = 0;
+            foreach (var message in messages)
             {
-                var stored = ReadMessage(reader);
-                existing[stored.ClientMsgId] = stored;
+                if (existing.TryGetValue(message.ClientMsgId, out var stored))
+                {
+                    outcomes.Add(new AppendOutcome(stored, true));
+                    skipped++;
+                    continue;
+                }
+                var row = skipped == 0 ? message : message with { Seq = message.Seq - skipped };
+                existing[row.ClientMsgId] = row;
+                rows.Add(row);
+                outcomes.Add(new AppendOutcome(row, false));
             }
+            if (rows.Count == 0) return outcomes;
+
+            var inserted = await InsertAsync(connection, transaction, conversationId, rows).ConfigureAwait(false);
+            if (inserted.Count == rows.Count) return outcomes;
+            if (attempt == 3) throw new InvalidOperationException($"The batch of {conversationId} kept meeting concurrently stored clientMsgIds.");
+
+            await DeleteAsync(connection, transaction, conversationId, [.. inserted]).ConfigureAwait(false);
+            // In the same transaction: a duplicate of a row another batch of this group just wrote is seen too.
+            var missing = rows.Select(r => r.ClientMsgId).Where(id => !inserted.Contains(id)).ToArray();
+            existing.Clear();
+            foreach (var stored in await FindAsync(connection, transaction, conversationId, missing).ConfigureAwait(false)) existing[stored.ClientMsgId] = stored;
+            if (existing.Count == 0) throw new InvalidOperationException($"Messages of {conversationId} were neither inserted nor found.");
         }
-        return [.. messages.Select(m => inserted.Contains(m.ClientMsgId)
-            ? new AppendOutcome(m, false)
-            : new AppendOutcome(existing.TryGetValue(m.ClientMsgId, out var stored) ? stored : throw new InvalidOperationException($"Message {m.ClientMsgId} of {conversationId} was neither inserted nor found."), true))];
+    }
+
+    private static async Task DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string conversationId, string[] clientMsgIds)
+    {
+        if (clientMsgIds.Length == 0) return;
+        await using var command = new NpgsqlCommand(PostgresMessageSql.DeleteByClientMsgIds, connection, transaction);
+        command.Parameters.AddWithValue("conversation", conversationId);
+        command.Parameters.Add(Array("clientMsgIds", NpgsqlDbType.Text, clientMsgIds));
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Inserts the rows in one statement; returns the clientMsgIds inserted (a clientMsgId conflict skips its row).</summary>
+    private static async Task<HashSet<string>> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string conversationId, IReadOnlyList<Message> messages)
+    {
+        await using var command = new NpgsqlCommand(PostgresMessageSql.InsertBatch, connection, transaction);
+        command.Parameters.AddWithValue("conversation", conversationId);
+        command.Parameters.Add(Array("seqs", NpgsqlDbType.Bigint, messages.Select(m => m.Seq).ToArray()));
+        command.Parameters.Add(Array("messageIds", NpgsqlDbType.Text, messages.Select(m => m.MessageId).ToArray()));
+        command.Parameters.Add(Array("clientMsgIds", NpgsqlDbType.Text, messages.Select(m => m.ClientMsgId).ToArray()));
+        command.Parameters.Add(Array("senderIds", NpgsqlDbType.Text, messages.Select(m => m.SenderId).ToArray()));
+        command.Parameters.Add(Array("kinds", NpgsqlDbType.Text, messages.Select(m => m.Kind).ToArray()));
+        command.Parameters.Add(Array("texts", NpgsqlDbType.Text, messages.Select(m => m.Text).ToArray()));
+        command.Parameters.Add(Array("attachments", NpgsqlDbType.Text, messages.Select(m => MessageJson.Write(m.Attachment)).ToArray()));
+        command.Parameters.Add(Array("sentAts", NpgsqlDbType.TimestampTz, messages.Select(m => m.SentAt.UtcDateTime).ToArray()));
+        command.Parameters.Add(Array("recalled", NpgsqlDbType.Boolean, messages.Select(m => m.Recalled).ToArray()));
+        command.Parameters.Add(Array("replyToSeqs", NpgsqlDbType.Bigint, messages.Select(m => m.ReplyToSeq).ToArray()));
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false)) inserted.Add(reader.GetString(0));
+        return inserted;
+    }
+
+    private static async Task<List<Message>> FindAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string conversationId, string[] clientMsgIds)
+    {
+        await using var find = new NpgsqlCommand(PostgresMessageSql.FindByClientMsgIds, connection, transaction);
+        find.Parameters.AddWithValue("conversation", conversationId);
+        find.Parameters.Add(Array("clientMsgIds", NpgsqlDbType.Text, clientMsgIds));
+        await using var reader = await find.ExecuteReaderAsync().ConfigureAwait(false);
+        var found = new List<Message>();
+        while (await reader.ReadAsync().ConfigureAwait(false)) found.Add(ReadMessage(reader));
+        return found;
     }
 
     public Task<IReadOnlyList<Message>> ReadAfterAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken = default) =>

@@ -45,8 +45,11 @@ internal sealed class SqliteMessageStore : IMessageStore, IDisposable
         using var insert = Command(connection, SqliteMessageSql.Insert, conversationId);
         insert.Transaction = transaction;
         var outcomes = new List<AppendOutcome>(messages.Count);
-        foreach (var message in messages)
+        var skipped = 0;
+        foreach (var given in messages)
         {
+            // The rows after a duplicate move up into its seq, so the batch leaves no hole.
+            var message = skipped == 0 ? given : given with { Seq = given.Seq - skipped };
             BindMessage(insert, message);
             if (insert.ExecuteNonQuery() == 1)
             {
@@ -56,6 +59,7 @@ internal sealed class SqliteMessageStore : IMessageStore, IDisposable
             var existing = Find(connection, transaction, conversationId, message.ClientMsgId)
                 ?? throw new InvalidOperationException($"Message {message.ClientMsgId} of {conversationId} was neither inserted nor found.");
             outcomes.Add(new AppendOutcome(existing, true));
+            skipped++;
         }
         return outcomes;
     }

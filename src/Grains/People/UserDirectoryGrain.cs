@@ -15,4 +15,13 @@ internal sealed class UserDirectoryGrain(IUserDirectory directory) : Grain, IUse
             ? GrainFactory.GetGrain<IUserGrain>(id).GetPresence()
             : Task.FromResult(new PresenceView(id, PresenceStatus.Offline, null))));
     }
+
+    public async Task<IReadOnlyList<ProfileView>> GetProfiles(IReadOnlyList<string> userIds)
+    {
+        var found = (await directory.FindProfilesAsync(userIds)).ToDictionary(p => p.UserId, StringComparer.Ordinal);
+        return [.. userIds.Distinct(StringComparer.Ordinal).Where(found.ContainsKey).Select(id => found[id])];
+    }
+
+    public Task<IReadOnlyList<ProfileView>> SearchUsers(string callerId, string query, int limit) =>
+        directory.SearchAsync(query, callerId, limit);
 }

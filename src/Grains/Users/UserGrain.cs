@@ -66,16 +66,20 @@ internal sealed partial class UserGrain : Grain, IUserGrain
         if (string.IsNullOrWhiteSpace(role)) throw ChatException.Invalid("A role is required.");
         // Every sign-in sets the profile; the directory row only needs writing when it is missing or out of date.
         var relist = !State.Listed || State.DisplayName != displayName.Trim() || State.Role != role;
+        // A host system renaming its user is a profile change others see; a first sign-in is not.
+        var renamed = State.DisplayName is not null && State.DisplayName != displayName.Trim();
         State.DisplayName = displayName.Trim();
-        State.AvatarUrl = string.IsNullOrWhiteSpace(avatarUrl) ? null : avatarUrl;
+        // Sign-ins pass no avatar: the one the user chose with UpdateProfile stays.
+        if (!string.IsNullOrWhiteSpace(avatarUrl)) State.AvatarUrl = avatarUrl;
         State.Role = role;
         if (relist)
         {
             // Listed before the state says so: a failure between the two only lists the user again next time.
-            await _directory.RecordAsync(Profile());
+            await _directory.RecordAsync(Profile(), IsListed);
             State.Listed = true;
         }
         await SaveAsync();
+        if (renamed) AnnounceProfile();
         return Profile();
     }
 
@@ -145,7 +149,7 @@ internal sealed partial class UserGrain : Grain, IUserGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!_state.RecordExists || State.Listed || State.Role is null) return;
-        await _directory.RecordAsync(Profile(), cancellationToken);
+        await _directory.RecordAsync(Profile(), IsListed, cancellationToken);
         State.Listed = true;
         _dirty = true;
     }

@@ -61,12 +61,39 @@ public abstract class MessageStoreConformanceTests(ITestOutputHelper output) : I
         Assert.True(outcomes[0].Duplicate);
         Assert.Equal(Msg("c2", 1, "same"), outcomes[0].Stored);
         Assert.False(outcomes[1].Duplicate);
-        Assert.Equal([1L, 3], (await Store.ReadAfterAsync("c2", 0, 10)).Select(m => m.Seq));
+        Assert.Equal([1L, 2], (await Store.ReadAfterAsync("c2", 0, 10)).Select(m => m.Seq));
         Assert.Equal(1, (await Store.FindByClientMsgIdAsync("c2", "same"))!.Seq);
         Assert.Null(await Store.FindByClientMsgIdAsync("c2", "nope"));
-        Assert.Equal([1L, 3], (await Store.FindByClientMsgIdsAsync("c2", ["fresh", "same", "nope"])).Select(m => m.Seq));
+        Assert.Equal([1L, 2], (await Store.FindByClientMsgIdsAsync("c2", ["fresh", "same", "nope"])).Select(m => m.Seq));
         // The same client id in another conversation is another message.
         Assert.False((await Store.AppendAsync("c2b", [Msg("c2b", 1, "same")]))[0].Duplicate);
+    }
+
+    [Fact]
+    public async Task A_stored_client_message_id_in_a_batch_leaves_no_seq_hole()
+    {
+        // Issue 12 defect 1: the rows after a duplicate take the next free seqs, so the log stays 1, 2, 3, ...
+        await Store.AppendAsync("gap", [Msg("gap", 1, "first")]);
+        var outcomes = await Store.AppendAsync("gap", [Msg("gap", 2, "a"), Msg("gap", 3, "first"), Msg("gap", 4, "b"), Msg("gap", 5, "c")]);
+        Assert.Equal([false, true, false, false], outcomes.Select(o => o.Duplicate));
+        Assert.Equal([2L, 1, 3, 4], outcomes.Select(o => o.Stored.Seq));
+        Assert.Equal("text 4", outcomes[2].Stored.Text);
+        var stored = await Store.ReadAfterAsync("gap", 0, 10);
+        Assert.Equal([1L, 2, 3, 4], stored.Select(m => m.Seq));
+        Assert.Equal(["first", "a", "b", "c"], stored.Select(m => m.ClientMsgId));
+        Assert.Equal(4, await Store.GetLastSeqAsync("gap"));
+        // The next batch continues right after it.
+        Assert.Equal(5, (await Store.AppendAsync("gap", [Msg("gap", 5, "d")])).Single().Stored.Seq);
+    }
+
+    [Fact]
+    public async Task A_batch_of_only_stored_client_message_ids_stores_nothing()
+    {
+        await Store.AppendAsync("dups", [Msg("dups", 1, "x"), Msg("dups", 2, "y")]);
+        var outcomes = await Store.AppendAsync("dups", [Msg("dups", 3, "y"), Msg("dups", 4, "x")]);
+        Assert.All(outcomes, o => Assert.True(o.Duplicate));
+        Assert.Equal([2L, 1], outcomes.Select(o => o.Stored.Seq));
+        Assert.Equal(2, await Store.GetLastSeqAsync("dups"));
     }
 
     [Fact]
