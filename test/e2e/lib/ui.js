@@ -2,6 +2,7 @@
 // pages at a chosen size, and checks of what a person sees (visible, inside the viewport, no protocol codes).
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
+import { deflateSync } from "node:zlib";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { artifactsDir } from "./gateway.js";
@@ -88,4 +89,43 @@ export async function assertNoRawErrors(page, what) {
   const text = await page.evaluate(() => document.body.innerText);
   const raw = /\b(invalid|forbidden|not_found|rate_limited|conflict|unavailable|internal|unauthorized):|Cannot send data|HubException|connection is not in the/.exec(text);
   assert.equal(raw, null, `${what}: the page shows raw protocol text "${raw?.[0]}"`);
+}
+
+/** Whether the gateway has a hub method (an unknown one answers "not_found: no such hub method"). */
+export async function hasMethod(client, method, ...args) {
+  try {
+    await client.invoke(method, ...args);
+    return true;
+  } catch (error) {
+    return !/no such hub method/i.test(String(error?.message));
+  }
+}
+
+/** A small solid-colour PNG (width x height, RGB), made here for avatar uploads. */
+export function solidPng(width, height, [r, g, b]) {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc32 = (bytes) => {
+    let c = 0xffffffff;
+    for (const byte of bytes) c = table[(c ^ byte) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const part = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
+  const pixels = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), part("IHDR", ihdr), part("IDAT", deflateSync(pixels)), part("IEND", Buffer.alloc(0))]);
 }
