@@ -32,7 +32,7 @@ const SPECIFIC = [
   [/control characters/i, "Names cannot contain special control characters."],
   [/userId and password are required/i, "Enter a user id and a password."],
   [/wrong user id or password/i, "Wrong user id or password."],
-  [/No such users?: (.*)/i, (m) => `There is no user ${m[1].replace(/\.$/, "")}.`],
+  [/No such (users?): (.*)/i, (m) => (m[1] === "users" ? `There are no users ${m[2].replace(/\.$/, "")}.` : `There is no user ${m[2].replace(/\.$/, "")}.`)],
   [/title.*(empty|100)/i, "A group title is 1 to 100 characters."],
   [/group is full|is full/i, "The group is full."],
   [/muted/i, "An admin has muted you in this group, so you cannot send messages here."],

@@ -58,7 +58,7 @@ export function renderSearch() {
   $("contacts-pane").hidden = searching || pane !== "contacts";
   if (!searching) return;
   const { query, people, chats, hits, next, messagesUnsupported, busy } = results;
-  const exact = /^[A-Za-z0-9_.@-]{3,64}$/.test(query) && !people.includes(query) && query !== state.store.me;
+  const exact = /^[A-Za-z0-9_.@-]{3,64}$/.test(query) && !people.includes(query) && query !== state.store.me && !people.length;
   const peopleRows = people.map((id) => personRow(id));
   if (exact) peopleRows.push(el("li", { class: "conv-item person", testid: "search-chat-with", onclick: () => chatWith(query) },
     el("div", { class: "avatar", text: "+" }), el("div", { class: "conv-main" }, el("span", { class: "conv-title", text: `Chat with "${query}"` }))));
@@ -78,11 +78,11 @@ export function renderSearch() {
       el("span", { class: "conv-time", text: formatListTime(m.sentAt) })),
     el("div", { class: "conv-bottom" }, el("span", { class: "conv-last", text: `${m.senderId === state.store.me ? "You" : state.store.nameOf(m.senderId)}: ${previewText(m)}` })))));
   const more = next ? el("button", { type: "button", class: "more-results", testid: "search-more", text: "More messages", onclick: () => searchMessages(query, next) }) : null;
-  box.replaceChildren(
+  box.replaceChildren(...[
     section("People", peopleRows, busy ? "Searching…" : "No people found"),
     section("Groups and chats", chatRows),
     messagesUnsupported ? null : section("Messages", hitRows, busy ? "Searching…" : "No messages found"),
-    more);
+    more].filter(Boolean));
 }
 
 /** Local matches first (instant), then the server's people, conversations and messages. */

@@ -20,6 +20,7 @@ function newClientMsgId() {
 
 export async function send({ conversationId, kind, text = null, attachment = null, localUrl = null, replyToSeq = null }) {
   const clientMsgId = newClientMsgId();
+  if (state.divider?.id === conversationId) state.divider = null; // answering: the "new messages" mark has done its job
   state.store.addPending({ clientMsgId, conversationId, kind, text, attachment, localUrl, replyToSeq });
   render({ scrollToEnd: true });
   await deliver(clientMsgId);
