@@ -34,6 +34,12 @@ namespace Im.Orleans.Grains;
 [JsonSerializable(typeof(AgentLoad))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(SystemNote))]
+[JsonSerializable(typeof(DeletedEvent))]
+[JsonSerializable(typeof(ReactionEvent))]
+[JsonSerializable(typeof(ReadPosition))]
+[JsonSerializable(typeof(IReadOnlyList<ReadPosition>))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, IReadOnlyList<string>>))]
 public sealed partial class ChatJsonContext : JsonSerializerContext
 {
 }

@@ -13,9 +13,9 @@ public sealed record ConversationView(
     long ReadSeq,
     bool Muted = false);
 
-/// <summary>A member of a conversation, their role, and the display name and avatar they have now.</summary>
+/// <summary>A member of a conversation: role, the display name and avatar they have now, and whether they are muted.</summary>
 [GenerateSerializer, Immutable, Alias("im.MemberView")]
-public sealed record MemberView(string UserId, string Role, string? DisplayName = null, string? AvatarUrl = null);
+public sealed record MemberView(string UserId, string Role, string? DisplayName = null, string? AvatarUrl = null, bool Muted = false);
 
 /// <summary>Conversation kinds.</summary>
 public static class ConversationKinds

@@ -17,4 +17,7 @@ public static class ClientEventNames
     public const string Case = "case";
     public const string Sync = "sync";
     public const string Profile = "profile";
+    public const string Edited = "edited";
+    public const string Deleted = "deleted";
+    public const string Reaction = "reaction";
 }

@@ -19,3 +19,15 @@ public sealed record FocusEvent(string ConversationId, string OriginConnectionId
 /// <summary>The "recalled" event: a message was withdrawn by its sender.</summary>
 [GenerateSerializer, Immutable, Alias("im.RecalledEvent")]
 public sealed record RecalledEvent(string ConversationId, long Seq, string MessageId);
+
+/// <summary>The "deleted" event: the user hid these messages for themselves (every device of theirs gets it).</summary>
+[GenerateSerializer, Immutable, Alias("im.DeletedEvent")]
+public sealed record DeletedEvent(string ConversationId, IReadOnlyList<long> Seqs);
+
+/// <summary>The "reaction" event and React's answer: a message's reactions now (emoji to user ids, in reacting order).</summary>
+[GenerateSerializer, Immutable, Alias("im.ReactionEvent")]
+public sealed record ReactionEvent(string ConversationId, long Seq, IReadOnlyDictionary<string, IReadOnlyList<string>> Reactions);
+
+/// <summary>A member's read position, as GetReads answers it.</summary>
+[GenerateSerializer, Immutable, Alias("im.ReadPosition")]
+public sealed record ReadPosition(string ConversationId, string UserId, long Seq);

@@ -44,6 +44,7 @@ internal sealed partial class ConversationGrain : Grain
         FillDisplayNames(profiles);
         await _state.WriteStateAsync();
         NotifyChanged(MemberIds);
+        await WriteSystemAsync(ownerId, new SystemNote(SystemActions.Created, ownerId, [.. MemberIds]));
         return ViewFor(ownerId);
     }
 
@@ -59,6 +60,7 @@ internal sealed partial class ConversationGrain : Grain
         FillDisplayNames(profiles);
         await _state.WriteStateAsync();
         NotifyChanged(MemberIds);
+        await WriteSystemAsync(actorId, new SystemNote(SystemActions.Joined, actorId, added));
         return ViewFor(actorId);
     }
 
@@ -68,7 +70,9 @@ internal sealed partial class ConversationGrain : Grain
         var target = FindMember(userId) ?? throw ChatException.NotFound($"{userId} is not a member of {Id}.");
         if (target.UserId == actorId) throw ChatException.Invalid("Use Leave to leave a group.");
         if (!Outranks(actor, target)) throw ChatException.Forbidden($"{actorId} may not remove {userId}.");
-        return await RemoveAsync(target, actorId);
+        await RemoveAsync(target, actorId);
+        await WriteSystemAsync(actorId, new SystemNote(SystemActions.Removed, actorId, [userId]));
+        return ViewFor(actorId);
     }
 
     public async Task<ConversationView> Leave(string userId)
@@ -81,7 +85,9 @@ internal sealed partial class ConversationGrain : Grain
             var heir = State.Members.Where(m => m != member).OrderBy(m => m.Role == MemberRoles.Admin ? 0 : 1).ThenBy(m => m.JoinedAt).FirstOrDefault();
             if (heir is not null) heir.Role = MemberRoles.Owner;
         }
-        return await RemoveAsync(member, userId);
+        var view = await RemoveAsync(member, userId);
+        await WriteSystemAsync(userId, new SystemNote(SystemActions.Left, userId, []));
+        return view;
     }
 
     public async Task<ConversationView> SetRole(string actorId, string userId, string role)
@@ -91,10 +97,12 @@ internal sealed partial class ConversationGrain : Grain
         if (role is not (MemberRoles.Owner or MemberRoles.Admin or MemberRoles.Member)) throw ChatException.Invalid($"Unknown role '{role}'.");
         var target = FindMember(userId) ?? throw ChatException.NotFound($"{userId} is not a member of {Id}.");
         if (target == actor) throw ChatException.Invalid("The owner hands over ownership by making another member owner.");
+        if (target.Role == role) return ViewFor(actorId);
         target.Role = role;
         if (role == MemberRoles.Owner) actor.Role = MemberRoles.Admin;
         await _state.WriteStateAsync();
         NotifyChanged(MemberIds);
+        await WriteSystemAsync(actorId, new SystemNote(SystemActions.Role, actorId, [userId], Role: role));
         return ViewFor(actorId);
     }
 
@@ -107,6 +115,7 @@ internal sealed partial class ConversationGrain : Grain
         target.Muted = muted;
         await _state.WriteStateAsync();
         NotifyChanged(MemberIds);
+        await WriteSystemAsync(actorId, new SystemNote(muted ? SystemActions.Muted : SystemActions.Unmuted, actorId, [userId]));
         return ViewFor(actorId);
     }
 

@@ -11,9 +11,10 @@ internal sealed partial class ConversationGrain : Grain
         var before = beforeSeq <= 0 || beforeSeq > _lastSeq ? _lastSeq + 1 : beforeSeq;
         var firstWanted = Math.Max(1, before - limit);
         if (before <= 1) return [];
-        return _recent.CoversAfter(firstWanted - 1)
+        var page = _recent.CoversAfter(firstWanted - 1)
             ? _recent.Before(before, limit)
             : await _store.ReadBeforeAsync(Id, before, limit);
+        return await ForViewerAsync(userId, page);
     }
 
     public async Task<MessagePage> Since(string userId, long afterSeq, int limit)
@@ -25,12 +26,13 @@ internal sealed partial class ConversationGrain : Grain
         if (_recent.CoversAfter(after))
         {
             var page = _recent.After(after, limit);
-            return new MessagePage(page, page.Count > 0 && page[^1].Seq < _lastSeq);
+            return new MessagePage(await ForViewerAsync(userId, page), page.Count > 0 && page[^1].Seq < _lastSeq);
         }
         var read = await _store.ReadAfterAsync(Id, after, limit + 1);
         // Only what is committed and known here counts: rows of an append in flight are not acknowledged yet.
         var known = read.Where(m => m.Seq <= _lastSeq).ToList();
-        return known.Count > limit ? new MessagePage(known.Take(limit).ToList(), true) : new MessagePage(known, known.Count > 0 && known[^1].Seq < _lastSeq);
+        var hasMore = known.Count > limit || (known.Count > 0 && known[^1].Seq < _lastSeq);
+        return new MessagePage(await ForViewerAsync(userId, [.. known.Take(limit)]), hasMore);
     }
 
     public Task<long> CountFromOthers(string userId, long afterSeq) => CountFromOthersBetween(userId, afterSeq, _lastSeq);
@@ -59,9 +61,8 @@ internal sealed partial class ConversationGrain : Grain
         await _store.MarkRecalledAsync(Id, seq);
         // Re-read the cache: a flush may have run while the store was busy.
         var recalled = (_recent.Find(seq) ?? message) with { Recalled = true };
-        _recent.Replace(recalled);
+        Cache(recalled);
         _clientIds.Remember(recalled);
-        if (_lastMessage?.Seq == seq) _lastMessage = recalled;
         var recalledEvent = new RecalledEvent(Id, seq, message.MessageId);
         foreach (var member in MemberIds.ToList()) _ = User(member).PushRecalled(recalledEvent);
     }

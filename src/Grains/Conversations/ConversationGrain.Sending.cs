@@ -25,8 +25,12 @@ internal sealed partial class ConversationGrain : Grain
         if (_clientIds.TryGet(command.ClientMsgId, out var stored)) return Task.FromResult(DuplicateOf(stored, senderId));
         if (_inFlight.TryGetValue(command.ClientMsgId, out var earlier)) return DuplicateOfAsync(earlier, senderId);
 
-        var pending = new PendingSend(senderId, command);
-        _inFlight[command.ClientMsgId] = pending;
+        return Enqueue(new PendingSend(senderId, command));
+    }
+
+    private Task<SendResult> Enqueue(PendingSend pending)
+    {
+        _inFlight[pending.ClientMsgId] = pending;
         _queue.Enqueue(pending);
         if (!_flushing)
         {
@@ -153,7 +157,7 @@ internal sealed partial class ConversationGrain : Grain
     {
         var command = pending.Command;
         var attachment = command.Attachment ?? (string.IsNullOrWhiteSpace(command.AttachmentId) ? null : new Attachment(command.AttachmentId, "", "application/octet-stream", 0));
-        return new Message(Id, seq, Guid.NewGuid().ToString("N"), command.ClientMsgId, pending.SenderId, command.Kind, command.Text, attachment, sentAt, Recalled: false, command.ReplyToSeq);
+        return new Message(Id, seq, Guid.NewGuid().ToString("N"), command.ClientMsgId, pending.SenderId, command.Kind, command.Text, attachment, sentAt, Recalled: false, command.ReplyToSeq, System: pending.System);
     }
 
     private async Task<SendResult> DuplicateOfAsync(PendingSend earlier, string senderId)

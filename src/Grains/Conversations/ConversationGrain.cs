@@ -73,7 +73,7 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
 
     public Task<ConversationStateView> GetState() => Task.FromResult(new ConversationStateView(
         Id, State.Exists, State.Kind, State.Title, State.CreatedAt,
-        [.. State.Members.Select(m => new MemberView(m.UserId, m.Role, m.DisplayName))],
+        [.. State.Members.Select(m => new MemberView(m.UserId, m.Role, m.DisplayName, m.AvatarUrl, m.Muted))],
         _lastSeq, _recent.Count, _inFlight.Count));
 
     private MemberState RequireMember(string userId)
@@ -91,7 +91,7 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
 
     private ConversationView ViewFor(string userId)
     {
-        var members = State.Members.Select(m => new MemberView(m.UserId, m.Role, m.DisplayName, m.AvatarUrl)).ToList();
+        var members = State.Members.Select(m => new MemberView(m.UserId, m.Role, m.DisplayName, m.AvatarUrl, m.Muted)).ToList();
         var title = State.Kind == ConversationKinds.Direct
             ? State.Members.FirstOrDefault(m => m.UserId != userId)?.UserId ?? userId
             : State.Title;

@@ -38,7 +38,7 @@ internal sealed class RecentMessages(int capacity)
     public IReadOnlyList<Message> Before(long beforeSeq, int limit) => [.. _messages.Where(m => m.Seq < beforeSeq).TakeLast(limit)];
 
     public long CountFromOthers(string userId, long afterSeq, long upToSeq) =>
-        _messages.LongCount(m => m.Seq > afterSeq && m.Seq <= upToSeq && m.SenderId != userId);
+        _messages.LongCount(m => m.Seq > afterSeq && m.Seq <= upToSeq && m.SenderId != userId && m.Kind != MessageKinds.System);
 
     public Message? Find(long seq)
     {

@@ -4,7 +4,7 @@ namespace Im.Orleans.Grains.Messages;
 /// The message log: rows keyed by (conversation id, seq), unique on (conversation id, client message id), paged by
 /// seq. Messages live here, not in grain state, because they grow without bound.
 /// </summary>
-public interface IMessageStore
+public partial interface IMessageStore
 {
     /// <summary>Creates the schema if missing; run at silo start so the first send does not pay for it.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);

@@ -4,7 +4,7 @@ namespace Im.Orleans.Grains.Messages;
 /// An in-process message log with the same contract as the database stores, for grain unit tests and demos.
 /// Counts appends so tests can see batching; every call yields first, as real I/O would.
 /// </summary>
-public sealed class MemoryMessageStore : IMessageStore
+public sealed partial class MemoryMessageStore : IMessageStore
 {
     public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -119,7 +119,7 @@ public sealed class MemoryMessageStore : IMessageStore
     public async Task<long> CountFromOthersAsync(string conversationId, string userId, long afterSeq, long upToSeq = long.MaxValue, CancellationToken cancellationToken = default)
     {
         await Task.Yield();
-        lock (_logs) return LogOf(conversationId).BySeq.Values.LongCount(m => m.Seq > afterSeq && m.Seq <= upToSeq && m.SenderId != userId);
+        lock (_logs) return LogOf(conversationId).BySeq.Values.LongCount(m => m.Seq > afterSeq && m.Seq <= upToSeq && m.SenderId != userId && m.Kind != MessageKinds.System);
     }
 
     private Log LogOf(string conversationId)
@@ -132,5 +132,6 @@ public sealed class MemoryMessageStore : IMessageStore
     {
         public SortedList<long, Message> BySeq { get; } = [];
         public Dictionary<string, long> ByClientId { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, SortedSet<long>> Hidden { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -21,15 +21,26 @@ internal static class PostgresMessageSql
             PRIMARY KEY (conversation_id, seq),
             UNIQUE (conversation_id, client_msg_id)
         );
+        ALTER TABLE messages ADD COLUMN IF NOT EXISTS edited_at timestamptz NULL;
+        ALTER TABLE messages ADD COLUMN IF NOT EXISTS reactions text NULL;
+        ALTER TABLE messages ADD COLUMN IF NOT EXISTS system text NULL;
+        CREATE TABLE IF NOT EXISTS message_hidden (
+            conversation_id text NOT NULL,
+            user_id text NOT NULL,
+            seq bigint NOT NULL,
+            PRIMARY KEY (conversation_id, user_id, seq)
+        );
         """;
 
-    private const string Columns = "conversation_id, seq, message_id, client_msg_id, sender_id, kind, text, attachment, sent_at, recalled, reply_to_seq";
+    private const string Columns = "conversation_id, seq, message_id, client_msg_id, sender_id, kind, text, attachment, sent_at, recalled, reply_to_seq, edited_at, reactions, system";
+
+    private const string InsertColumns = "conversation_id, seq, message_id, client_msg_id, sender_id, kind, text, attachment, sent_at, recalled, reply_to_seq, system";
 
     // One statement for the whole batch. Only the clientMsgId conflict is absorbed (its rows are simply not returned);
     // a taken seq raises 23505 on the primary key and the batch fails, as a stale activation must.
     public const string InsertBatch = $"""
-        INSERT INTO messages ({Columns})
-        SELECT @conversation, * FROM UNNEST(@seqs, @messageIds, @clientMsgIds, @senderIds, @kinds, @texts, @attachments, @sentAts, @recalled, @replyToSeqs)
+        INSERT INTO messages ({InsertColumns})
+        SELECT @conversation, * FROM UNNEST(@seqs, @messageIds, @clientMsgIds, @senderIds, @kinds, @texts, @attachments, @sentAts, @recalled, @replyToSeqs, @systems)
         ON CONFLICT (conversation_id, client_msg_id) DO NOTHING
         RETURNING client_msg_id;
         """;
@@ -51,6 +62,17 @@ internal static class PostgresMessageSql
 
     public const string CountFromOthers = """
         SELECT COUNT(*) FROM messages
-        WHERE conversation_id = @conversation AND seq > @after AND seq <= @upTo AND sender_id <> @user;
+        WHERE conversation_id = @conversation AND seq > @after AND seq <= @upTo AND sender_id <> @user AND kind <> 'system';
         """;
+
+    public const string Edit = "UPDATE messages SET text = @text, edited_at = @editedAt WHERE conversation_id = @conversation AND seq = @seq;";
+
+    public const string SetReactions = "UPDATE messages SET reactions = @reactions WHERE conversation_id = @conversation AND seq = @seq;";
+
+    public const string Hide = """
+        INSERT INTO message_hidden (conversation_id, user_id, seq) SELECT @conversation, @user, s FROM UNNEST(@seqs) AS s
+        ON CONFLICT DO NOTHING;
+        """;
+
+    public const string Hidden = "SELECT seq FROM message_hidden WHERE conversation_id = @conversation AND user_id = @user ORDER BY seq;";
 }

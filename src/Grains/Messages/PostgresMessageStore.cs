@@ -8,7 +8,7 @@ namespace Im.Orleans.Grains.Messages;
 /// <summary>The message log in PostgreSQL (cluster mode), through a pooled <see cref="NpgsqlDataSource"/>.</summary>
 /// <param name="shared">The process's pools; without it the store opens a pool of its own.</param>
 /// <param name="groupCommit">Limits of one group commit; the defaults when not given.</param>
-internal sealed class PostgresMessageStore(string connectionString, PostgresDataSources? shared = null, GroupCommitOptions? groupCommit = null)
+internal sealed partial class PostgresMessageStore(string connectionString, PostgresDataSources? shared = null, GroupCommitOptions? groupCommit = null)
     : PostgresStore(connectionString, shared, PostgresMessageSql.CreateSchema), IMessageStore
 {
     private PostgresGroupCommitWriter? _writerField;
@@ -102,6 +102,7 @@ internal sealed class PostgresMessageStore(string connectionString, PostgresData
         command.Parameters.Add(Array("sentAts", NpgsqlDbType.TimestampTz, messages.Select(m => m.SentAt.UtcDateTime).ToArray()));
         command.Parameters.Add(Array("recalled", NpgsqlDbType.Boolean, messages.Select(m => m.Recalled).ToArray()));
         command.Parameters.Add(Array("replyToSeqs", NpgsqlDbType.Bigint, messages.Select(m => m.ReplyToSeq).ToArray()));
+        command.Parameters.Add(Array("systems", NpgsqlDbType.Text, messages.Select(m => MessageJson.WriteSystem(m.System)).ToArray()));
         var inserted = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         while (await reader.ReadAsync().ConfigureAwait(false)) inserted.Add(reader.GetString(0));
@@ -194,5 +195,8 @@ internal sealed class PostgresMessageStore(string connectionString, PostgresData
         Attachment: MessageJson.Read(reader.IsDBNull(7) ? null : reader.GetString(7)),
         SentAt: new DateTimeOffset(reader.GetDateTime(8), TimeSpan.Zero),
         Recalled: reader.GetBoolean(9),
-        ReplyToSeq: reader.IsDBNull(10) ? null : reader.GetInt64(10));
+        ReplyToSeq: reader.IsDBNull(10) ? null : reader.GetInt64(10),
+        EditedAt: reader.IsDBNull(11) ? null : new DateTimeOffset(reader.GetDateTime(11), TimeSpan.Zero),
+        Reactions: MessageJson.ReadReactions(reader.IsDBNull(12) ? null : reader.GetString(12)),
+        System: MessageJson.ReadSystem(reader.IsDBNull(13) ? null : reader.GetString(13)));
 }

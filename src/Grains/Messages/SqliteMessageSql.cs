@@ -19,17 +19,31 @@ internal static class SqliteMessageSql
             sent_at INTEGER NOT NULL,
             recalled INTEGER NOT NULL DEFAULT 0,
             reply_to_seq INTEGER NULL,
+            edited_at INTEGER NULL,
+            reactions TEXT NULL,
+            system TEXT NULL,
             PRIMARY KEY (conversation_id, seq),
             UNIQUE (conversation_id, client_msg_id)
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS message_hidden (
+            conversation_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (conversation_id, user_id, seq)
+        ) WITHOUT ROWID;
         """;
 
-    private const string Columns = "conversation_id, seq, message_id, client_msg_id, sender_id, kind, text, attachment, sent_at, recalled, reply_to_seq";
+    /// <summary>Columns added after the first release: a log created before them gets them with ALTER TABLE.</summary>
+    public static readonly (string Name, string Type)[] AddedColumns = [("edited_at", "INTEGER NULL"), ("reactions", "TEXT NULL"), ("system", "TEXT NULL")];
+
+    public const string ListColumns = "SELECT name FROM pragma_table_info('messages');";
+
+    private const string Columns = "conversation_id, seq, message_id, client_msg_id, sender_id, kind, text, attachment, sent_at, recalled, reply_to_seq, edited_at, reactions, system";
 
     // Only the clientMsgId conflict is absorbed; a taken seq still fails the transaction (a stale activation).
     public const string Insert = $"""
         INSERT INTO messages ({Columns})
-        VALUES ($conversation, $seq, $messageId, $clientMsgId, $senderId, $kind, $text, $attachment, $sentAt, $recalled, $replyToSeq)
+        VALUES ($conversation, $seq, $messageId, $clientMsgId, $senderId, $kind, $text, $attachment, $sentAt, $recalled, $replyToSeq, $editedAt, $reactions, $system)
         ON CONFLICT (conversation_id, client_msg_id) DO NOTHING;
         """;
 
@@ -48,6 +62,14 @@ internal static class SqliteMessageSql
 
     public const string CountFromOthers = """
         SELECT COUNT(*) FROM messages
-        WHERE conversation_id = $conversation AND seq > $after AND seq <= $upTo AND sender_id <> $user;
+        WHERE conversation_id = $conversation AND seq > $after AND seq <= $upTo AND sender_id <> $user AND kind <> 'system';
         """;
+
+    public const string Edit = "UPDATE messages SET text = $text, edited_at = $editedAt WHERE conversation_id = $conversation AND seq = $seq;";
+
+    public const string SetReactions = "UPDATE messages SET reactions = $reactions WHERE conversation_id = $conversation AND seq = $seq;";
+
+    public const string Hide = "INSERT INTO message_hidden (conversation_id, user_id, seq) VALUES ($conversation, $user, $seq) ON CONFLICT DO NOTHING;";
+
+    public const string Hidden = "SELECT seq FROM message_hidden WHERE conversation_id = $conversation AND user_id = $user ORDER BY seq;";
 }

@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace Im.Orleans.Grains.Messages;
 
 /// <summary>The message log in a SQLite file (WAL, synchronous=FULL for appends), the embedded default; appends are group-committed.</summary>
-internal sealed class SqliteMessageStore : IMessageStore, IDisposable
+internal sealed partial class SqliteMessageStore : IMessageStore, IDisposable
 {
     private readonly SqliteConnectionFactory _connections;
     private readonly string _databaseFile;
@@ -161,6 +161,7 @@ internal sealed class SqliteMessageStore : IMessageStore, IDisposable
         using var create = connection.CreateCommand();
         create.CommandText = SqliteMessageSql.CreateSchema;
         create.ExecuteNonQuery();
+        AddMissingColumns(connection);
     }
 
 
@@ -184,6 +185,9 @@ internal sealed class SqliteMessageStore : IMessageStore, IDisposable
         Set(command, "$sentAt", message.SentAt.ToUnixTimeMilliseconds());
         Set(command, "$recalled", message.Recalled ? 1 : 0);
         Set(command, "$replyToSeq", message.ReplyToSeq);
+        Set(command, "$editedAt", message.EditedAt?.ToUnixTimeMilliseconds());
+        Set(command, "$reactions", MessageJson.WriteReactions(message.Reactions));
+        Set(command, "$system", MessageJson.WriteSystem(message.System));
     }
 
     private static void Set(SqliteCommand command, string name, object? value)
@@ -203,5 +207,8 @@ internal sealed class SqliteMessageStore : IMessageStore, IDisposable
         Attachment: MessageJson.Read(reader.IsDBNull(7) ? null : reader.GetString(7)),
         SentAt: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
         Recalled: reader.GetInt64(9) != 0,
-        ReplyToSeq: reader.IsDBNull(10) ? null : reader.GetInt64(10));
+        ReplyToSeq: reader.IsDBNull(10) ? null : reader.GetInt64(10),
+        EditedAt: reader.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
+        Reactions: MessageJson.ReadReactions(reader.IsDBNull(12) ? null : reader.GetString(12)),
+        System: MessageJson.ReadSystem(reader.IsDBNull(13) ? null : reader.GetString(13)));
 }

@@ -17,6 +17,18 @@ public sealed class ConversationOptions
     /// <summary>How long after sending a sender may recall a message.</summary>
     public TimeSpan RecallWindow { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long after sending a sender may edit a text message; zero means no limit.</summary>
+    public TimeSpan EditWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The emoji members may react with, separated by spaces. A string rather than a list: configuration binding adds a
+    /// configured list to a default one instead of replacing it.
+    /// </summary>
+    public string Reactions { get; set; } = "👍 ❤️ 😂 😮 😢 🙏";
+
+    /// <summary>The most seqs one DeleteForMe may name.</summary>
+    public int MaxDeleteBatch { get; set; } = 100;
+
     /// <summary>How many recent messages a conversation keeps in memory for History/Since/counting without the store.</summary>
     public int RecentMessages { get; set; } = 200;
 

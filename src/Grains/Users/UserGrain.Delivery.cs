@@ -66,7 +66,8 @@ internal sealed partial class UserGrain : Grain
     private void Apply(ConversationSummary summary, Message message, bool live)
     {
         summary.CountedSeq = message.Seq;
-        if (message.SenderId != UserId && message.Seq > summary.ReadSeq) summary.Unread++;
+        // System messages (joins, renames...) are part of the log but never unread.
+        if (message.SenderId != UserId && message.Kind != MessageKinds.System && message.Seq > summary.ReadSeq) summary.Unread++;
         if (message.Seq >= summary.LastSeq)
         {
             summary.LastSeq = message.Seq;

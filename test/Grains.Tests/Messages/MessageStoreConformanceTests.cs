@@ -97,6 +97,34 @@ public abstract class MessageStoreConformanceTests(ITestOutputHelper output) : I
     }
 
     [Fact]
+    public async Task Edits_reactions_system_notes_and_hidden_seqs_are_stored()
+    {
+        var note = new SystemNote(SystemActions.Renamed, "alice", [], Title: "New");
+        await Store.AppendAsync("e1", [Msg("e1", 1), Msg("e1", 2) with { Kind = MessageKinds.System, Text = null, System = note }]);
+        var editedAt = Start.AddMinutes(1);
+        Assert.True(await Store.EditAsync("e1", 1, "changed", editedAt));
+        Assert.False(await Store.EditAsync("e1", 9, "x", editedAt));
+        IReadOnlyDictionary<string, IReadOnlyList<string>> reactions = new Dictionary<string, IReadOnlyList<string>> { ["👍"] = ["bob", "alice"] };
+        Assert.True(await Store.SetReactionsAsync("e1", 1, reactions));
+
+        var stored = await Store.ReadAfterAsync("e1", 0, 10);
+        Assert.Equal(("changed", editedAt), (stored[0].Text, stored[0].EditedAt));
+        Assert.Equal(["bob", "alice"], stored[0].Reactions!["👍"]);
+        Assert.Equal(note.Action, stored[1].System!.Action);
+        Assert.Equal("New", stored[1].System!.Title);
+        // System messages are never unread.
+        Assert.Equal(1, await Store.CountFromOthersAsync("e1", "bob", 0));
+
+        Assert.True(await Store.SetReactionsAsync("e1", 1, null));
+        Assert.Null((await Store.ReadAfterAsync("e1", 0, 1)).Single().Reactions);
+
+        await Store.HideAsync("e1", "bob", [2, 1]);
+        await Store.HideAsync("e1", "bob", [1]);
+        Assert.Equal([1L, 2], await Store.HiddenAsync("e1", "bob"));
+        Assert.Empty(await Store.HiddenAsync("e1", "alice"));
+    }
+
+    [Fact]
     public async Task A_taken_seq_fails_the_whole_append()
     {
         await Store.AppendAsync("c3", [Msg("c3", 1)]);
