@@ -5,7 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { startGateway } from "./lib/gateway.js";
-import { ChatClient, TRANSPORTS, sendText } from "./lib/chat.js";
+import { ChatClient, TRANSPORTS, newClientMsgId, sendText } from "./lib/chat.js";
 import {
   DESKTOP, PHONE, assertInViewport, assertNoRawErrors, byTestId, convItem, hasMethod, launchBrowser, message, newUser,
   openChat, sendInUi, shot, signedInPage, solidPng,
@@ -193,6 +193,7 @@ describe("chat features", { timeout: 600_000 }, () => {
       await byTestId(p, "group-title").fill(`Book club ${viewport.width}`);
       await byTestId(p, "group-members").fill(`${xia.userId} ${yan.userId}`);
       await byTestId(p, "group-create").click();
+      await byTestId(p, "chat-title").filter({ hasText: `Book club ${viewport.width}` }).waitFor();
       const id = await p.evaluate(() => window.__im.activeConversationId);
       await byTestId(p, "group-info-button").click();
       await byTestId(p, "info-title").fill(`Reading circle ${viewport.width}`);
@@ -214,7 +215,7 @@ describe("chat features", { timeout: 600_000 }, () => {
       }
       await assertInViewport(p.locator('[data-testid="system-text"]', { hasText: "removed Yan" }), "the system line");
       await shot(p, `ui-group-system-${viewport.width}.png`);
-      const muted = await xiaClient.invoke("Send", { conversationId: id, clientMsgId: `x${Date.now()}${viewport.width}`, kind: "text", text: "still here" }).then(() => "sent", (e) => e.message);
+      const muted = await xiaClient.invoke("Send", { conversationId: id, clientMsgId: newClientMsgId(), kind: "text", text: "still here" }).then(() => "sent", (e) => e.message);
       assert.equal(muted, "sent", "the admin is not muted");
       await assertNoRawErrors(p, "group admin");
       await p.context().close();
