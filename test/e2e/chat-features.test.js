@@ -17,7 +17,8 @@ let probe; // a hub connection for asking which methods the gateway has
 const pages = [];
 
 before(async () => {
-  gateway = await startGateway({ name: "chat-features", config: ["RateLimit:Send:PerSecond=500", "RateLimit:Send:Burst=500"] });
+  // A small offline queue, so a short absence overflows it and the server asks the client to Sync.
+  gateway = await startGateway({ name: "chat-features", config: ["RateLimit:Send:PerSecond=500", "RateLimit:Send:Burst=500", "Chat:Users:OfflineQueueLimit=5"] });
   browser = await launchBrowser();
   const user = await newUser(gateway.url, "probe", "Probe");
   probe = await ChatClient.connect(gateway.url, user.auth.token, TRANSPORTS[0][1], { name: "probe" });
@@ -222,5 +223,42 @@ describe("chat features", { timeout: 600_000 }, () => {
       pages.splice(pages.indexOf(p), 1);
     }
     await xiaClient.stop();
+  });
+
+  it("a muted member reads why they cannot send", async (t) => {
+    if (!await needs(t, ["SetMuted", "x", "x", false])) return;
+    const zoe = await newUser(gateway.url, "zoe", "Zoe");
+    const abe = await newUser(gateway.url, "abe", "Abe");
+    const zoeClient = await client(zoe);
+    const group = await zoeClient.invoke("CreateGroup", { title: "Quiet room", memberIds: [abe.userId] });
+    await zoeClient.invoke("SetMuted", group.conversationId, abe.userId, true);
+    const p = await page(abe, PHONE);
+    await openChat(p, group.conversationId);
+    await p.locator('[data-testid="system-text"]', { hasText: "Zoe muted you" }).waitFor();
+    await sendInUi(p, "can I talk?");
+    await byTestId(p, "toast").filter({ hasText: "An admin has muted you in this group" }).waitFor();
+    await assertNoRawErrors(p, "muted send");
+    await shot(p, "ui-muted-390.png");
+    await zoeClient.stop();
+  });
+
+  it("after an absence longer than the offline queue, every message shows (the sync event)", async () => {
+    const bea = await newUser(gateway.url, "bea", "Bea");
+    const cal = await newUser(gateway.url, "cal", "Cal");
+    const calClient = await client(cal);
+    const id = (await calClient.invoke("OpenDirect", bea.userId)).conversationId;
+    await sendText(calClient, id, "before the absence");
+    const p = await page(bea, DESKTOP);
+    await openChat(p, id);
+    await message(p, "before the absence").waitFor();
+    // The page goes offline (its connection closed, as a network drop would); Cal writes more than the queue holds.
+    await p.evaluate(() => { window.__im.dropConnection(); });
+    await p.waitForFunction(() => window.__im.connectionState !== "Connected");
+    for (let i = 1; i <= 12; i++) await sendText(calClient, id, `while away ${i}`);
+    await p.waitForFunction(() => window.__im.connectionState === "Connected");
+    for (let i = 1; i <= 12; i++) await message(p, new RegExp(`^while away ${i}$`)).waitFor();
+    const seqs = await p.locator('[data-testid="message"]').evaluateAll((nodes) => nodes.map((n) => Number(n.dataset.seq)));
+    assert.deepEqual(seqs, Array.from({ length: 13 }, (_, i) => i + 1), "every message once, in order");
+    await calClient.stop();
   });
 });

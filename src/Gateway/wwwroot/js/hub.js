@@ -1,9 +1,9 @@
 // Hub calls that survive a dropped connection: a call made while the connection is down waits for it to come back
 // (SignalR would throw "Cannot send data if the connection is not in the 'Connected' State"), and calls that are
-// safe to repeat are retried quietly after connection trouble or `unavailable`.
+// safe to repeat are retried quietly after connection trouble, `unavailable` or `rate_limited`.
 
 import { state } from "./state.js";
-import { errorCode } from "./errors.js";
+import { errorCode, retryAfterMs } from "./errors.js";
 
 const signalR = window.signalR;
 const WAIT_FOR_CONNECTION_MS = 20_000;
@@ -32,9 +32,11 @@ export async function call(method, args = [], { retry = true } = {}) {
       return await state.connection.invoke(method, ...args);
     } catch (error) {
       const code = errorCode(error);
-      const again = retry && !state.stopping && (code === null || code === "unavailable") && delays.length > 0;
+      const again = retry && !state.stopping && (code === null || code === "unavailable" || code === "rate_limited") && delays.length > 0;
       if (!again) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delays.shift()));
+      const wait = delays.shift();
+      // rate_limited names its wait; honour it (capped, so a person is not left waiting long).
+      await new Promise((resolve) => setTimeout(resolve, code === "rate_limited" ? Math.min(retryAfterMs(error) ?? wait, 5000) : wait));
     }
   }
 }
