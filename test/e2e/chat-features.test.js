@@ -225,7 +225,7 @@ describe("chat features", { timeout: 600_000 }, () => {
     await xiaClient.stop();
   });
 
-  it("a muted member reads why they cannot send", async (t) => {
+  it("a muted member sees why they cannot send instead of a composer, and writes again once unmuted", async (t) => {
     if (!await needs(t, ["SetMuted", "x", "x", false])) return;
     const zoe = await newUser(gateway.url, "zoe", "Zoe");
     const abe = await newUser(gateway.url, "abe", "Abe");
@@ -235,10 +235,15 @@ describe("chat features", { timeout: 600_000 }, () => {
     const p = await page(abe, PHONE);
     await openChat(p, group.conversationId);
     await p.locator('[data-testid="system-text"]', { hasText: "Zoe muted you" }).waitFor();
-    await sendInUi(p, "can I talk?");
-    await byTestId(p, "toast").filter({ hasText: "An admin has muted you in this group" }).waitFor();
-    await assertNoRawErrors(p, "muted send");
+    // The composer gives way to the reason; once unmuted it is back.
+    await assertInViewport(byTestId(p, "muted-note").filter({ hasText: "An admin has muted you in this group" }), "the muted note");
+    assert.equal(await byTestId(p, "composer-input").isVisible(), false, "no composer while muted");
     await shot(p, "ui-muted-390.png");
+    await zoeClient.invoke("SetMuted", group.conversationId, abe.userId, false);
+    await byTestId(p, "muted-note").waitFor({ state: "hidden" });
+    await sendInUi(p, "thanks, can I talk now?");
+    await message(p, "thanks, can I talk now?").waitFor();
+    await assertNoRawErrors(p, "muted member");
     await zoeClient.stop();
   });
 

@@ -47,7 +47,10 @@ export async function deliver(clientMsgId) {
     const code = errorCode(error);
     state.store.failPending(clientMsgId, code ? friendly(error, "send") : "");
     const entry = state.store.pending.get(clientMsgId);
-    if (entry) entry.retryOnReconnect = !code; // connection trouble: resend when back; a refusal stays refused
+    if (entry) {
+      entry.retryOnReconnect = !code; // connection trouble: resend when back; a refusal stays refused
+      entry.refused = ["forbidden", "invalid", "not_found", "conflict"].includes(code); // sending again cannot help
+    }
     if (code) toast(friendly(error, "send"), true);
   }
   render({ scrollToEnd: true });

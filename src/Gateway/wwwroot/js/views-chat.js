@@ -46,6 +46,10 @@ export function renderChat({ scrollToEnd = false } = {}) {
   $("blocked-banner").hidden = !blocked;
   $("blocked-text").textContent = blocked ? `You blocked ${state.store.nameOf(peer)}. They cannot send you messages.` : "";
   $("leave").hidden = !group;
+  // A muted member cannot send: say so where the composer would be, rather than refusing each message.
+  const muted = group && !!(view.members || []).find((m) => m.userId === state.store.me)?.muted;
+  $("muted-note").hidden = !muted;
+  $("composer").classList.toggle("muted", muted);
   renderComposeContext();
   renderRecorderButtons();
   renderMessages({ scrollToEnd });

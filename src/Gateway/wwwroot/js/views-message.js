@@ -154,7 +154,7 @@ export function buildPending(p) {
     p.attachment ? buildAttachment(fake, p.localUrl) : null,
     p.text ? el("span", { testid: "message-text" }, linkified(p.text)) : null);
   const uploaded = !p.attachment || p.attachment.id;
-  const action = uploaded
+  const action = uploaded && !p.refused
     ? el("button", { type: "button", testid: "retry-button", onclick: () => deliver(p.clientMsgId), text: "Retry" })
     : el("button", { type: "button", testid: "dismiss-button", onclick: () => { state.store.pending.delete(p.clientMsgId); render(); }, text: "Dismiss" });
   const waiting = p.state === "failed" && p.retryOnReconnect;
