@@ -75,6 +75,15 @@ describe("chat features", { timeout: 600_000 }, () => {
     await openChat(other, id);
     await byTestId(other, "chat-title").filter({ hasText: "Olga Petrova" }).waitFor();
     await other.locator('#chat-avatar [data-testid="avatar-img"]').waitFor();
+    // In a group, her messages carry her picture beside the bubble.
+    const group = await pavelClient.invoke("CreateGroup", { title: "Choir", memberIds: [olga.userId] });
+    const olgaClient = await client(olga);
+    await sendText(olgaClient, group.conversationId, "sorry I am late");
+    await openChat(other, group.conversationId);
+    await message(other, "sorry I am late").locator('.avatar [data-testid="avatar-img"]').waitFor();
+    await message(other, "sorry I am late").locator(".sender", { hasText: "Olga Petrova" }).waitFor();
+    await shot(other, "ui-group-avatar-390.png");
+    await olgaClient.stop();
     await assertNoRawErrors(me, "profile");
     await pavelClient.stop();
   });

@@ -112,7 +112,7 @@ export function buildMessage(m, { key, mine, readers, canRecall, first, last, gr
     return el("li", { class: "msg system", testid: "message", dataset: { seq: String(m.seq), sender: m.senderId || "" } },
       el("div", { class: "system-line", testid: "system-text", text: systemText(m) }));
   }
-  const classes = ["msg", mine ? "mine" : "theirs", first ? "first" : "", last ? "last" : "", m.recalled ? "recalled" : "", menuOpen ? "menu-open" : ""].filter(Boolean).join(" ");
+  const classes = ["msg", mine ? "mine" : "theirs", group && !mine ? "with-avatar" : "", first ? "first" : "", last ? "last" : "", m.recalled ? "recalled" : "", menuOpen ? "menu-open" : ""].filter(Boolean).join(" ");
   let body;
   if (m.recalled) {
     body = el("div", { class: "bubble", testid: "message-text", text: mine ? "You recalled a message" : `${state.store.nameOf(m.senderId)} recalled a message` });
