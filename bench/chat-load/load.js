@@ -377,6 +377,8 @@ class Run {
     if (this.frozen) return;
     const at = clock();
     this.count(this.events, "message");
+    // The group's own system messages ("created") are not sends of this run.
+    if (message?.kind === "system") return;
     const cmid = message?.clientMsgId ?? "";
     if (!cmid.startsWith(`${this.runId}-`)) { this.unknownMessages++; return; }
     const tail = cmid.slice(this.runId.length + 1);

@@ -15,6 +15,9 @@ public partial interface IConversationGrain
     [Alias("RenameGroup")] Task<ConversationView> RenameGroup(string actorId, string title);
     /// <summary>The other members' read positions (seq &gt; 0). Interleaves: it asks user grains, which may be calling here.</summary>
     [ReadOnly][AlwaysInterleave] [Alias("GetReads")] Task<IReadOnlyList<ReadPosition>> GetReads(string userId);
-    /// <summary>A member's user grain reports the member read up to seq, so GetReads stays current without asking.</summary>
-    [OneWay][AlwaysInterleave] [Alias("ReadUpTo")] Task ReadUpTo(string userId, long seq);
+    /// <summary>
+    /// A member's user grain reports the member read up to seq, so GetReads stays current without asking. Awaited by
+    /// MarkRead, so a read the caller saw acknowledged is in GetReads; interleaves, as it only sets a number.
+    /// </summary>
+    [AlwaysInterleave] [Alias("ReadUpTo")] Task ReadUpTo(string userId, long seq);
 }

@@ -54,6 +54,7 @@ internal sealed partial class ConversationGrain : Grain
         var message = _recent.Find(seq) ?? (seq >= 1 && seq <= _lastSeq ? (await _store.ReadAfterAsync(Id, seq - 1, 1)).FirstOrDefault(m => m.Seq == seq) : null)
             ?? throw ChatException.NotFound($"Message {seq} of {Id} does not exist.");
         if (message.SenderId != userId) throw ChatException.Forbidden("Only the sender may recall a message.");
+        if (message.Kind == MessageKinds.System) throw ChatException.Forbidden("A system message cannot be recalled.");
         if (message.Recalled) return;
         if (_time.GetUtcNow() - message.SentAt > _options.RecallWindow)
             throw ChatException.Forbidden($"Messages can be recalled only within {_options.RecallWindow.TotalMinutes:0.#} minutes.");

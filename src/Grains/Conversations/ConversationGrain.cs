@@ -95,7 +95,9 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
         var title = State.Kind == ConversationKinds.Direct
             ? State.Members.FirstOrDefault(m => m.UserId != userId)?.UserId ?? userId
             : State.Title;
-        return new ConversationView(Id, State.Kind, title, members, _lastSeq, _lastMessage, Unread: 0, ReadSeq: 0, Muted: FindMember(userId)?.Muted ?? false);
+        // A last message the viewer deleted for themselves stays hidden in their list too.
+        var last = _lastMessage is { } m && _hidden.TryGetValue(userId, out var hidden) && hidden.Contains(m.Seq) ? AsDeleted(m) : _lastMessage;
+        return new ConversationView(Id, State.Kind, title, members, _lastSeq, last, Unread: 0, ReadSeq: 0, Muted: FindMember(userId)?.Muted ?? false);
     }
 
     private IUserGrain User(string userId) => GrainFactory.GetGrain<IUserGrain>(userId);

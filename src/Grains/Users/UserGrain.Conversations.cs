@@ -27,7 +27,7 @@ internal sealed partial class UserGrain : Grain
 
         if (summary.Unread != unreadBefore) PushUnread(summary);
         var read = new ReadEvent(conversationId, UserId, target);
-        _ = Conversation(conversationId).ReadUpTo(UserId, target);
+        await TellConversationReadAsync(conversationId, target);
         foreach (var member in summary.Members.Where(m => m.UserId != UserId)) _ = User(member.UserId).PushRead(read);
         return Result(summary);
     }

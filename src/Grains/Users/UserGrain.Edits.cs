@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Im.Orleans.Grains.Conversations;
 
 namespace Im.Orleans.Grains.Users;
@@ -28,6 +29,19 @@ internal sealed partial class UserGrain : Grain
     }
 
     public Task<long> GetReadSeq(string conversationId) => Task.FromResult(Summary(conversationId)?.ReadSeq ?? 0);
+
+    /// <summary>The conversation keeps members' read seqs for GetReads; the read is already saved here, so a failure only leaves that copy behind until the conversation reloads it.</summary>
+    private async Task TellConversationReadAsync(string conversationId, long seq)
+    {
+        try
+        {
+            await Conversation(conversationId).ReadUpTo(UserId, seq);
+        }
+        catch (Exception error) when (error is ChatException or TimeoutException or OrleansException)
+        {
+            _logger.LogDebug(error, "User {User}: the read position of {Conversation} did not reach the conversation", UserId, conversationId);
+        }
+    }
 
     /// <summary>Changes the kept copies of these messages; true when something changed and needs saving.</summary>
     private bool ChangeKept(string conversationId, IReadOnlyCollection<long> seqs, Func<Message, Message> change)

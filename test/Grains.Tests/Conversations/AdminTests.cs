@@ -40,6 +40,10 @@ public sealed class AdminTests(SharedChatSilo shared) : IClassFixture<SharedChat
         Assert.Equal((ada, MemberRoles.Admin), (history[3].System!.UserIds.Single(), history[3].System!.Role));
         Assert.Equal(ada, history[6].System!.ActorId);
         Assert.Equal(olga, history[7].SenderId);
+        // The actor cannot withdraw or change them.
+        Assert.Equal(ErrorCodes.Forbidden, (await Refused(() => group.Recall(ada, 7))).Code);
+        Assert.Equal(ErrorCodes.Invalid, (await Refused(() => group.Edit(ada, 7, "x"))).Code);
+        Assert.Equal(ErrorCodes.Forbidden, (await Refused(() => group.React(max, 7, "👍", true))).Code);
 
         var maxView = (await chat.User(max).ListConversations()).Single();
         Assert.Equal(("Crew", 0L, 8L), (maxView.Title, maxView.Unread, maxView.LastSeq));

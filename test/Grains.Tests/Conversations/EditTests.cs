@@ -82,8 +82,12 @@ public sealed class EditTests(SharedChatSilo shared) : IClassFixture<SharedChatS
         Assert.False(mine[1].Deleted);
         Assert.True((await conversation.Since(alice, 0, 10)).Messages[0].Deleted);
         Assert.Equal("secret", (await conversation.History(bob, 0, 10))[0].Text);
+        await conversation.DeleteForMe(alice, [2]);
+        Assert.True((await conversation.GetView(alice)).LastMessage!.Deleted);
+        Assert.False((await conversation.GetView(bob)).LastMessage!.Deleted);
+        await Eventually.Holds(async () => Assert.True((await chat.User(alice).ListConversations()).Single(c => c.ConversationId == id).LastMessage!.Deleted));
         await chat.QuiesceAsync();
-        Assert.Empty(bobGateway.Of<DeletedEvent>(ClientEventNames.Deleted));
+        Assert.DoesNotContain(bobGateway.Calls, c => c.Method == ClientEventNames.Deleted);
 
         // It survives the conversation's reactivation: the store keeps it.
         await chat.DeactivateAsync(conversation);
