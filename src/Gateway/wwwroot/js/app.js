@@ -10,7 +10,7 @@ import { buildConnection, connectLoop, signOut } from "./connection.js";
 import { closeConversation, markRead } from "./conversations.js";
 import { openDirect, openGroupDialog, submitGroup, leaveActive, blockPeer, setPresence } from "./actions.js";
 import { showAuth, wireAuth } from "./views-auth.js";
-import { renderList, renderKnownUsers } from "./views-list.js";
+import { renderList } from "./views-list.js";
 import { renderChat, clearMessageNodes, loadOlder, loadOlderOnScroll, jumpToLatest } from "./views-chat.js";
 import { wireComposer } from "./composer.js";
 import { wireMessageMenus } from "./views-message.js";
@@ -23,7 +23,6 @@ import { wireAdmin, renderInfo } from "./admin.js";
 setPainter(({ scrollToEnd }) => {
   renderMe();
   renderList();
-  renderKnownUsers();
   renderChat({ scrollToEnd });
   renderInfo();
   if (!$("contacts-pane").hidden) renderContacts();

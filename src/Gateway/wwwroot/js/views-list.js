@@ -1,4 +1,4 @@
-// The conversation list and the user-id suggestions of the "chat with" box.
+// The conversation list.
 
 import { state } from "./state.js";
 import { $, el, fillAvatar, formatListTime } from "./dom.js";
@@ -47,14 +47,4 @@ export function renderList() {
         unread ? el("span", { class: "badge", testid: "conv-unread", text: unread > 99 ? "99+" : String(unread) }) : null)));
   });
   list.replaceChildren(...items);
-}
-
-/** Everyone the user shares a conversation with, as suggestions for the "chat with user id" box. */
-export function renderKnownUsers() {
-  const ids = new Set();
-  for (const view of state.store.conversations.values()) for (const m of view.members || []) if (m.userId !== state.store.me) ids.add(m.userId);
-  const list = $("known-users");
-  const labelOf = (id) => (state.store.nameOf(id) !== id ? state.store.nameOf(id) : "");
-  if (list.childElementCount === ids.size && [...list.children].every((o) => ids.has(o.value) && o.label === labelOf(o.value))) return;
-  list.replaceChildren(...[...ids].sort().map((id) => el("option", { value: id, label: labelOf(id) || undefined })));
 }
