@@ -103,6 +103,11 @@ describe("chat features", { timeout: 600_000 }, () => {
       const person = p.locator(`[data-testid="search-person"][data-user-id="${rosa.userId}"]`);
       await person.filter({ hasText: "Rosa Parksworth" }).waitFor();
       await assertInViewport(person, "the person found");
+      if (viewport === PHONE) {
+        await person.locator('[data-testid="search-add-contact"]').click();
+        await byTestId(p, "toast").filter({ hasText: "Rosa Parksworth is now a contact" }).waitFor();
+        await person.locator('[data-testid="search-add-contact"]').waitFor({ state: "detached" });
+      }
       await byTestId(p, "new-direct-input").fill("rehears");
       await p.locator(`[data-testid="search-chat"][data-conversation-id="${group.conversationId}"]`).waitFor();
       if (messagesSearch) {

@@ -59,9 +59,12 @@ export function renderSearch() {
   if (!searching) return;
   const { query, people, chats, hits, next, messagesUnsupported, busy } = results;
   const exact = /^[A-Za-z0-9_.@-]{3,64}$/.test(query) && !people.includes(query) && query !== state.store.me && !people.length;
-  const peopleRows = people.map((id) => personRow(id));
-  if (exact) peopleRows.push(el("li", { class: "conv-item person", testid: "search-chat-with", onclick: () => chatWith(query) },
-    el("div", { class: "avatar", text: "+" }), el("div", { class: "conv-main" }, el("span", { class: "conv-title", text: `Chat with "${query}"` }))));
+  const peopleRows = people.map((id) => personRow(id, { action: contacts.includes(id) ? null
+    : el("button", { type: "button", class: "row-action", testid: "search-add-contact", text: "Add contact",
+      onclick: (event) => { event.stopPropagation(); addContactId(id); } }) }));
+  // Someone not listed in search can still be reached by their exact id: offered last, once the search is done.
+  const byId = exact && !busy ? el("button", { type: "button", class: "more-results", testid: "search-chat-with",
+    text: `Start a chat with the user id "${query}"`, onclick: () => chatWith(query) }) : null;
   const chatRows = chats.map((view) => {
     const avatar = el("div", { class: "avatar" });
     const peer = state.store.peerOf(view);
@@ -82,7 +85,7 @@ export function renderSearch() {
     section("People", peopleRows, busy ? "Searching…" : "No people found"),
     section("Groups and chats", chatRows),
     messagesUnsupported ? null : section("Messages", hitRows, busy ? "Searching…" : "No messages found"),
-    more].filter(Boolean));
+    more, byId].filter(Boolean));
 }
 
 /** Local matches first (instant), then the server's people, conversations and messages. */
@@ -160,17 +163,23 @@ async function addContact(event) {
   event.preventDefault();
   const input = $("add-contact-input");
   const id = input.value.trim();
-  if (!id) return;
+  if (id && await addContactId(id)) input.value = "";
+}
+
+/** Adds a contact; answers whether it was added. */
+async function addContactId(id) {
   try {
     await call("AddContact", [id]);
     if (!contacts.includes(id)) contacts.push(id);
-    input.value = "";
     loadProfiles([id]);
     toast(`${state.store.nameOf(id)} is now a contact`);
     renderContacts();
+    if (results) renderSearch();
+    return true;
   } catch (error) {
     const code = errorCode(error);
     toast(code === "not_found" ? `No user "${id}"` : code === "invalid" && id === state.store.me ? "That is you." : friendly(error, "user"), true);
+    return false;
   }
 }
 
