@@ -33,6 +33,7 @@ public sealed class ChatHubFilter(
     public static readonly IReadOnlySet<string> ReadOnlyMethods = new HashSet<string>(StringComparer.Ordinal)
     {
         "Sync", "History", "ListConversations", "GetPresence", "ListContacts", "GetQueuePosition", "GetAgentState",
+        "GetProfiles", "ListBlocked", "SearchUsers", "SearchConversations", "SearchMessages",
     };
 
     // 0.25 + 0.5 + 1 + 2 s: enough for membership to declare a killed silo dead (1-2 s) and its grains to come back.

@@ -1,6 +1,7 @@
 using Im.Orleans.Grains.Desks.Audit;
 using Im.Orleans.Grains.Gateways;
 using Im.Orleans.Grains.Messages;
+using Im.Orleans.Grains.Messages.Search;
 using Im.Orleans.Grains.Options;
 using Im.Orleans.Grains.People;
 using Im.Orleans.Grains.Storage;
@@ -39,6 +40,8 @@ public static class ChatGrainsHostingExtensions
         silo.AddStartupTask((sp, cancellationToken) => sp.GetRequiredService<IMessageStore>().InitializeAsync(cancellationToken));
         silo.AddStartupTask((sp, cancellationToken) => sp.GetRequiredService<IUserDirectory>().InitializeAsync(cancellationToken));
         silo.AddStartupTask((sp, cancellationToken) => sp.GetRequiredService<IAuditLog>().InitializeAsync(cancellationToken));
+        silo.AddStartupTask((sp, cancellationToken) => sp.GetRequiredService<IMessageSearch>().InitializeAsync(cancellationToken));
+        MessageSearchRegistration.AddMessageSearch(services);
 
         // A store registered before (a test's in-memory one) wins, and the directory then lives in memory beside it.
         if (services.Any(d => d.ServiceType == typeof(IMessageStore)))

@@ -19,8 +19,9 @@ internal sealed partial class UserGrain : Grain
     public async Task AckOffline(long upToId)
     {
         var removed = State.Offline.RemoveAll(e => e.Id <= upToId);
-        // The client that acknowledges has been told to Sync by the batch it took.
-        var cleared = State.OfflineOverflowed && upToId > 0;
+        // The gateway tells the client to Sync once its hand-over has drained the queue; a hand-over cut off before
+        // that leaves the flag for the next connection.
+        var cleared = State.OfflineOverflowed && upToId > 0 && State.Offline.Count == 0;
         if (cleared) State.OfflineOverflowed = false;
         if (removed > 0 || cleared) await SaveAsync();
     }
