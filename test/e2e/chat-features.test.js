@@ -119,8 +119,8 @@ describe("chat features", { timeout: 600_000 }, () => {
         // The hit is far above the newest page: the chat opens, pages back to it and shows it.
         const found = message(p, "the costume fitting is on thursday");
         await found.waitFor();
-        await p.waitForFunction(() => document.querySelector(".msg.flash") !== null || true);
         await assertInViewport(found.locator(".bubble"), "the message found");
+        await shot(p, `ui-search-hit-${viewport.width}.png`);
       } else {
         await shot(p, `ui-search-${viewport.width}.png`);
       }

@@ -79,13 +79,20 @@ export function renderSearch() {
     el("div", { class: "conv-top" },
       el("span", { class: "conv-title", text: state.store.titleOf(state.store.conversations.get(m.conversationId)) || m.conversationId }),
       el("span", { class: "conv-time", text: formatListTime(m.sentAt) })),
-    el("div", { class: "conv-bottom" }, el("span", { class: "conv-last", text: `${m.senderId === state.store.me ? "You" : state.store.nameOf(m.senderId)}: ${previewText(m)}` })))));
+    el("div", { class: "conv-bottom" }, el("span", { class: "conv-last" },
+      `${m.senderId === state.store.me ? "You" : state.store.nameOf(m.senderId)}: `, marked(previewText(m), query))))));
   const more = next ? el("button", { type: "button", class: "more-results", testid: "search-more", text: "More messages", onclick: () => searchMessages(query, next) }) : null;
   box.replaceChildren(...[
     section("People", peopleRows, busy ? "Searching…" : "No people found"),
     section("Groups and chats", chatRows),
     messagesUnsupported ? null : section("Messages", hitRows, busy ? "Searching…" : "No messages found"),
     more, byId].filter(Boolean));
+}
+
+/** The text with the words that start like a query word in <mark>. */
+function marked(text, query) {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  return text.split(/(\s+)/).map((part) => (words.some((w) => part.toLowerCase().startsWith(w)) ? el("mark", { text: part }) : part));
 }
 
 /** Local matches first (instant), then the server's people, conversations and messages. */
