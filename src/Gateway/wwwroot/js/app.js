@@ -45,6 +45,7 @@ async function startApp(auth) {
   renderMe();
   renderSearch();
   $("presence-select").value = localStorage.getItem(`im.presence.${auth.userId}`) || "online";
+  localStorage.removeItem(`im.receipts.${auth.userId}`); // receipts now come from the server (GetReads)
   render();
   state.connection = buildConnection();
   await connectLoop();
