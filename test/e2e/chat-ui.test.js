@@ -243,6 +243,7 @@ describe("chat UI", { timeout: 600_000 }, () => {
       const row = p.locator(`[data-testid="contact"][data-user-id="${leo.userId}"]`);
       await row.waitFor();
       await assertInViewport(row.locator('[data-testid="contact-remove"]'), "Remove on the contact row");
+      await row.locator('[data-testid="presence-dot"][data-status="offline"]').waitFor(); // Leo never connected
       await shot(p, `ui-contacts-${viewport.width}.png`);
       await row.locator('[data-testid="contact-remove"]').click();
       await row.waitFor({ state: "detached" });

@@ -150,8 +150,18 @@ export async function loadContacts() {
     for (const id of (await call("ListBlocked")) || []) state.store.blocked.add(id);
   } catch { /* an older server: blocks made here still show */ }
   loadProfiles([...contacts, ...state.store.blocked]);
+  contactPresence(contacts);
   renderContacts();
   render();
+}
+
+/** Contacts get each other's presence pushes; this fills in where they are now. */
+function contactPresence(ids) {
+  if (!ids.length) return;
+  call("GetPresence", [ids.slice(0, 200)]).then((list) => {
+    for (const p of list || []) state.store.presence.set(p.userId, p);
+    render();
+  }).catch(() => { /* the dots wait for pushes */ });
 }
 
 export function renderContacts() {
@@ -179,6 +189,7 @@ async function addContactId(id) {
     await call("AddContact", [id]);
     if (!contacts.includes(id)) contacts.push(id);
     loadProfiles([id]);
+    contactPresence([id]);
     toast(`${state.store.nameOf(id)} is now a contact`);
     renderContacts();
     if (results) renderSearch();
