@@ -192,7 +192,7 @@ describe("web client in Chromium", { timeout: 300_000 }, () => {
 
     // A refused upload says why and can be dismissed; nothing reaches the peer.
     await byTestId(alice, "file-input").setInputFiles({ name: "tool.exe", mimeType: "application/x-msdownload", buffer: Buffer.from("MZ") });
-    await byTestId(alice, "toast").filter({ hasText: "invalid:" }).waitFor();
+    await byTestId(alice, "toast").filter({ hasText: "That kind of file cannot be sent." }).waitFor();
     await alice.locator('[data-testid="message-pending"]', { hasText: "Not sent" }).waitFor();
     await byTestId(alice, "dismiss-button").click();
     await alice.locator('[data-testid="message-pending"]').waitFor({ state: "detached" });
@@ -213,11 +213,11 @@ describe("web client in Chromium", { timeout: 300_000 }, () => {
     // Alice makes a group with Bob (through the dialog).
     await byTestId(alice, "new-group-button").click();
     await byTestId(alice, "group-title").fill("Weekend trip");
-    // A mistyped member keeps the dialog open with the not_found reason naming the id, and creates nothing.
+    // A mistyped member keeps the dialog open with a sentence naming the id, and creates nothing.
     const typo = `${state.bobId}-typo`;
     await byTestId(alice, "group-members").fill(`${state.bobId}, ${typo}`);
     await byTestId(alice, "group-create").click();
-    await byTestId(alice, "group-error").filter({ hasText: `not_found: No such user: ${typo}.` }).waitFor();
+    await byTestId(alice, "group-error").filter({ hasText: `There is no user ${typo}.` }).waitFor();
     assert.equal(await alice.locator("#group-dialog[open]").count(), 1, "the dialog stays open to fix the id");
     await byTestId(alice, "group-members").fill(state.bobId);
     await byTestId(alice, "group-create").click();

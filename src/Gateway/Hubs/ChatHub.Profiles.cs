@@ -67,11 +67,4 @@ public sealed partial class ChatHub
             throw HubErrors.Invalid("avatarId is not an avatar you uploaded (POST /api/files with purpose=avatar)");
         return AvatarFiles.Url(file.Id);
     }
-
-    private static bool Flag(JsonElement value, string name) => value.ValueKind switch
-    {
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => throw HubErrors.Invalid($"{name} must be true or false"),
-    };
 }

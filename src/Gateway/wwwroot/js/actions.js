@@ -2,18 +2,24 @@
 
 import { state } from "./state.js";
 import { $, toast } from "./dom.js";
-import { errorCode, errorText } from "./errors.js";
+import { errorCode, friendly } from "./errors.js";
+import { call } from "./hub.js";
 import { render } from "./render.js";
 import { refreshPresence } from "./sync.js";
 import { openConversation, closeConversation } from "./conversations.js";
 
-export async function recall(seq) {
+/** Opens (creating if need be) the direct chat with a user id; answers whether it opened. */
+export async function openDirectWith(peer) {
   try {
-    await state.connection.invoke("Recall", state.activeId, seq);
-    state.store.applyRecalled({ conversationId: state.activeId, seq });
-    render();
+    const view = await call("OpenDirect", [peer]);
+    state.store.upsertConversation(view);
+    refreshPresence();
+    await openConversation(view.conversationId);
+    return true;
   } catch (error) {
-    toast(errorText(error), true);
+    const code = errorCode(error);
+    toast(code === "not_found" ? `No user "${peer}"` : code === "invalid" ? `"${peer}" is not a user id.` : friendly(error, "user"), true);
+    return false;
   }
 }
 
@@ -22,15 +28,7 @@ export async function openDirect(event) {
   const input = $("new-direct-input");
   const peer = input.value.trim();
   if (!peer) return;
-  try {
-    const view = await state.connection.invoke("OpenDirect", peer);
-    state.store.upsertConversation(view);
-    input.value = "";
-    refreshPresence();
-    await openConversation(view.conversationId);
-  } catch (error) {
-    toast(errorCode(error) === "not_found" ? `No user "${peer}"` : errorText(error), true);
-  }
+  if (await openDirectWith(peer)) { input.value = ""; input.dispatchEvent(new Event("input")); }
 }
 
 let groupMode = "create";
@@ -59,16 +57,16 @@ export async function submitGroup(event) {
     if (groupMode === "create") {
       const title = form.title.value.trim();
       if (!title) { $("group-error").textContent = "Give the group a title."; return; }
-      view = await state.connection.invoke("CreateGroup", { title, memberIds: ids });
+      view = await call("CreateGroup", [{ title, memberIds: ids }], { retry: false });
     } else {
       if (!ids.length) { $("group-error").textContent = "Enter at least one user id."; return; }
-      view = await state.connection.invoke("AddMembers", groupTarget, ids);
+      view = await call("AddMembers", [groupTarget, ids]);
     }
     state.store.upsertConversation(view);
     $("group-dialog").close();
     await openConversation(view.conversationId);
   } catch (error) {
-    $("group-error").textContent = errorText(error);
+    $("group-error").textContent = friendly(error, groupMode === "create" ? "" : "admin");
   }
 }
 
@@ -77,22 +75,33 @@ export async function leaveActive() {
   const view = state.store.conversations.get(id);
   if (!view || !confirm(`Leave "${state.store.titleOf(view)}"?`)) return;
   try {
-    await state.connection.invoke("Leave", id);
+    await call("Leave", [id]);
     state.store.removeConversation(id);
     closeConversation();
+    $("info-dialog").close();
   } catch (error) {
-    toast(errorText(error), true);
+    toast(friendly(error), true);
   }
 }
 
+/** The header's Block / Unblock button of a direct chat. */
 export async function blockPeer() {
   const peer = state.store.peerOf(state.store.conversations.get(state.activeId));
-  if (!peer || !confirm(`Block ${state.store.nameOf(peer)}? They will no longer be able to send you messages.`)) return;
+  if (!peer) return;
+  if (state.store.blocked.has(peer)) { await setBlocked(peer, false); return; }
+  if (!confirm(`Block ${state.store.nameOf(peer)}? They will no longer be able to send you messages.`)) return;
+  await setBlocked(peer, true);
+}
+
+export async function setBlocked(userId, blocked) {
   try {
-    await state.connection.invoke("Block", peer);
-    toast(`${state.store.nameOf(peer)} is blocked`);
+    await call(blocked ? "Block" : "Unblock", [userId]);
+    if (blocked) state.store.blocked.add(userId);
+    else state.store.blocked.delete(userId);
+    toast(`${state.store.nameOf(userId)} is ${blocked ? "blocked" : "unblocked"}`);
+    render();
   } catch (error) {
-    toast(errorText(error), true);
+    toast(friendly(error), true);
   }
 }
 
@@ -100,8 +109,8 @@ export async function setPresence() {
   const status = $("presence-select").value;
   localStorage.setItem(`im.presence.${state.session.userId}`, status);
   try {
-    await state.connection.invoke("SetPresence", status);
+    await call("SetPresence", [status]);
   } catch (error) {
-    toast(errorText(error), true);
+    toast(friendly(error), true);
   }
 }

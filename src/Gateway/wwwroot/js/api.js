@@ -61,11 +61,15 @@ export const auth = {
   login: (userId, password) => postJson("/api/auth/login", { userId, password }),
 };
 
-/** Uploads one file (multipart field "file"); answers the Attachment {id, fileName, contentType, size}. */
+/**
+ * Uploads one file (multipart field "file"); answers the Attachment {id, fileName, contentType, size}.
+ * Without a conversation it is an avatar (purpose=avatar).
+ */
 export async function uploadFile(token, file, conversationId) {
   const form = new FormData();
   form.append("file", file, file.name);
   if (conversationId) form.append("conversationId", conversationId);
+  else form.append("purpose", "avatar");
   const response = await fetch("/api/files", {
     method: "POST",
     headers: { Authorization: `Bearer ${token}` },
@@ -79,8 +83,14 @@ const blobUrls = new Map();
 
 /** Fetches a member-only file with the token and answers an object URL for it (cached per file id). */
 export function fileUrl(token, id) {
+  return addressUrl(token, `/api/files/${encodeURIComponent(id)}`);
+}
+
+/** The same for a file address the server gave (an avatarUrl). */
+export function addressUrl(token, address) {
+  const id = address;
   if (!blobUrls.has(id)) {
-    const promise = fetch(`/api/files/${encodeURIComponent(id)}`, { headers: { Authorization: `Bearer ${token}` } })
+    const promise = fetch(address, { headers: { Authorization: `Bearer ${token}` } })
       .then(async (response) => {
         if (!response.ok) throw await readError(response);
         return URL.createObjectURL(await response.blob());

@@ -4,37 +4,48 @@
 import { loadAuth } from "./api.js";
 import { ChatStore } from "./store.js";
 import { state } from "./state.js";
-import { $, fillAvatar, isVisible } from "./dom.js";
+import { $, isVisible } from "./dom.js";
 import { render, setPainter } from "./render.js";
 import { buildConnection, connectLoop, signOut } from "./connection.js";
 import { closeConversation, markRead } from "./conversations.js";
-import { receiptsKey, loadReceipts } from "./receipts.js";
 import { openDirect, openGroupDialog, submitGroup, leaveActive, blockPeer, setPresence } from "./actions.js";
 import { showAuth, wireAuth } from "./views-auth.js";
-import { renderList, renderKnownUsers } from "./views-list.js";
-import { renderChat, clearMessageNodes, loadOlder, loadOlderOnScroll } from "./views-chat.js";
+import { renderList } from "./views-list.js";
+import { renderChat, clearMessageNodes, loadOlder, loadOlderOnScroll, jumpToLatest } from "./views-chat.js";
 import { wireComposer } from "./composer.js";
+import { wireMessageMenus } from "./views-message.js";
+import { wireMessageActions } from "./message-actions.js";
+import { wireRecorder } from "./recorder.js";
+import { wireProfile, renderMe, nameFromToken, forgetProfiles } from "./profiles.js";
+import { wirePeople, renderSearch, renderContacts } from "./people.js";
+import { wireAdmin, renderInfo } from "./admin.js";
 
 setPainter(({ scrollToEnd }) => {
+  renderMe();
   renderList();
-  renderKnownUsers();
   renderChat({ scrollToEnd });
+  renderInfo();
+  if (!$("contacts-pane").hidden) renderContacts();
 });
 
 async function startApp(auth) {
   state.session = auth;
   state.stopping = false;
   state.store = new ChatStore(auth.userId);
-  if (auth.displayName) state.store.names.set(auth.userId, auth.displayName);
+  // The sign-in answers carry no display name; the token's name claim has it until GetProfiles answers.
+  const name = auth.displayName || nameFromToken(auth.token);
+  if (name) state.store.names.set(auth.userId, name);
   state.activeId = null;
+  state.compose = null;
+  state.divider = null;
+  forgetProfiles();
   clearMessageNodes();
   $("auth").hidden = true;
   $("app").hidden = false;
-  $("me-name").textContent = auth.displayName || auth.userId;
-  $("me-id").textContent = auth.userId;
-  fillAvatar($("me-avatar"), auth.displayName || auth.userId, auth.userId);
+  renderMe();
+  renderSearch();
   $("presence-select").value = localStorage.getItem(`im.presence.${auth.userId}`) || "online";
-  loadReceipts();
+  localStorage.removeItem(`im.receipts.${auth.userId}`); // receipts now come from the server (GetReads)
   render();
   state.connection = buildConnection();
   await connectLoop();
@@ -53,13 +64,20 @@ function wire() {
   $("back").addEventListener("click", closeConversation);
   $("load-older").addEventListener("click", loadOlder);
   $("messages").addEventListener("scroll", loadOlderOnScroll);
+  $("jump-latest").addEventListener("click", jumpToLatest);
+  $("unblock").addEventListener("click", blockPeer);
   wireComposer();
+  wireMessageMenus();
+  wireMessageActions();
+  wireRecorder();
+  wireProfile();
+  wirePeople();
+  wireAdmin();
   document.addEventListener("visibilitychange", () => { if (isVisible() && state.activeId) markRead(state.activeId); });
   window.addEventListener("focus", () => { if (state.activeId) markRead(state.activeId); });
   // Another window signed out (or in as someone else): follow it.
   window.addEventListener("storage", (event) => {
     if (event.key === "im.auth" && (event.newValue === null || JSON.parse(event.newValue || "{}").userId !== state.session?.userId)) location.reload();
-    if (state.store && state.session && event.key === receiptsKey()) { loadReceipts(); render(); }
   });
   setInterval(() => { if (state.store) render(); }, 30000); // recall buttons expire, "last seen" and list times age
 }
@@ -72,6 +90,8 @@ window.__im = {
   get userId() { return state.session?.userId ?? null; },
   get duplicatesDropped() { return state.store?.duplicatesDropped ?? 0; },
   cursors: () => state.store?.cursors() ?? {},
+  /** Drops the hub connection as a network failure would (the client reconnects by itself). */
+  dropConnection: () => state.connection?.stop(),
 };
 
 wire();

@@ -3,6 +3,7 @@
 import { state } from "./state.js";
 import { $, el } from "./dom.js";
 import { send, sendFiles } from "./sending.js";
+import { composeMode, submitEdit, cancelCompose } from "./message-actions.js";
 
 const signalR = window.signalR;
 const TYPING_EVERY_MS = 2500;
@@ -15,9 +16,15 @@ async function sendText() {
   const input = $("composer-input");
   const text = input.value.trim();
   if (!text || !state.activeId) return;
+  const mode = composeMode();
+  if (mode?.mode === "edit") {
+    if (await submitEdit(text)) { input.value = ""; autoGrow(); }
+    return;
+  }
   input.value = "";
   autoGrow();
-  await send({ conversationId: state.activeId, kind: "text", text });
+  if (mode?.mode === "reply") cancelCompose();
+  await send({ conversationId: state.activeId, kind: "text", text, replyToSeq: mode?.mode === "reply" ? mode.seq : null });
 }
 
 function typingNow() {
@@ -54,6 +61,7 @@ export function wireComposer() {
   const input = $("composer-input");
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); sendText(); }
+    if (event.key === "Escape" && composeMode()) cancelCompose();
   });
   input.addEventListener("input", () => { autoGrow(); if (input.value) typingNow(); });
   $("emoji-button").addEventListener("click", () => { $("emoji-picker").hidden = !$("emoji-picker").hidden; });

@@ -5,10 +5,14 @@ import { clearAuth } from "./api.js";
 import { $ } from "./dom.js";
 import { render } from "./render.js";
 import { sync, refreshPresence } from "./sync.js";
-import { loadTail, closeConversation, markRead } from "./conversations.js";
+import { loadTail, closeConversation, markRead, openConversation, conversationInAddress } from "./conversations.js";
+import { loadReads } from "./receipts.js";
+import { loadProfiles } from "./profiles.js";
+import { loadContacts } from "./people.js";
 import { deliver } from "./sending.js";
 import { showAuth } from "./views-auth.js";
-import { onMessage, onUnread, onPresence, onTyping, onRead, onFocus, onConversation, onRecalled } from "./events.js";
+import { onMessage, onUnread, onPresence, onTyping, onRead, onFocus, onConversation, onRecalled, onEdited, onDeleted, onReaction, onSync } from "./events.js";
+import { onProfile } from "./profiles.js";
 
 const signalR = window.signalR;
 
@@ -55,6 +59,11 @@ export function buildConnection() {
   conn.on("focus", onFocus);
   conn.on("conversation", onConversation);
   conn.on("recalled", onRecalled);
+  conn.on("edited", onEdited);
+  conn.on("deleted", onDeleted);
+  conn.on("reaction", onReaction);
+  conn.on("profile", onProfile);
+  conn.on("sync", onSync);
 
   conn.onreconnecting(() => setConnState("reconnecting", "Connection lost — reconnecting…"));
   conn.onreconnected(async () => {
@@ -96,8 +105,15 @@ async function afterConnect(reconnected) {
     if (wanted && wanted !== "online") await state.connection.invoke("SetPresence", wanted);
   } catch { /* presence is best effort */ }
   await sync();
+  if (!state.store) return;
+  loadProfiles([state.store.me, ...[...state.store.conversations.values()].flatMap((v) => (v.members || []).map((m) => m.userId))]);
+  loadContacts();
+  // A reload reopens the conversation the address names.
+  const named = !reconnected && !state.activeId ? conversationInAddress() : null;
+  if (named && state.store.conversations.has(named)) openConversation(named);
   if (state.activeId && state.store.conversations.has(state.activeId) && !state.store.isLoaded(state.activeId)) await loadTail(state.activeId);
   if (state.activeId && !state.store.conversations.has(state.activeId)) closeConversation();
+  if (reconnected && state.activeId) loadReads(state.activeId);
   for (const p of [...state.store.pending.values()]) {
     if (p.state === "failed" && p.retryOnReconnect) deliver(p.clientMsgId);
   }

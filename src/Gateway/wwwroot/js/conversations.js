@@ -2,7 +2,11 @@
 
 import { state } from "./state.js";
 import { $, toast, isVisible } from "./dom.js";
-import { errorText } from "./errors.js";
+import { friendly } from "./errors.js";
+import { call } from "./hub.js";
+import { loadReads } from "./receipts.js";
+import { markDivider } from "./views-chat.js";
+import { cancelRecording } from "./recorder.js";
 import { render } from "./render.js";
 import { scheduleSync } from "./sync.js";
 
@@ -13,23 +17,26 @@ const markingRead = new Map();  // conversationId -> seq being marked
 
 export async function loadTail(id) {
   try {
-    const page = await state.connection.invoke("History", id, NEWEST, HISTORY_PAGE);
+    const page = await call("History", [id, NEWEST, HISTORY_PAGE]);
     state.store.loadTail(id, page || [], HISTORY_PAGE);
     if (state.store.hasGap(id)) scheduleSync();
   } catch (error) {
-    toast(errorText(error), true);
+    toast(friendly(error), true);
   }
 }
 
 export async function openConversation(id, { fromFocus = false } = {}) {
   const switching = state.activeId !== id;
+  if (switching) { cancelRecording(); markDivider(id); }
   state.activeId = id;
+  rememberOpen(id);
   $("app").classList.add("show-chat");
   $("emoji-picker").hidden = true;
   render({ scrollToEnd: switching });
   if (!fromFocus && state.connection?.state === signalR.HubConnectionState.Connected) {
     state.connection.invoke("Focus", id).catch((error) => console.warn("focus failed", error));
   }
+  if (switching) loadReads(id);
   if (!state.store.isLoaded(id)) {
     await loadTail(id);
     if (state.activeId !== id) return;
@@ -39,7 +46,39 @@ export async function openConversation(id, { fromFocus = false } = {}) {
   if (!fromFocus && window.matchMedia("(min-width: 761px)").matches) $("composer-input").focus();
 }
 
+/** Opens a conversation with the message `seq` in view (a search hit): pages back until it is loaded. */
+export async function openAt(id, seq) {
+  await openConversation(id);
+  for (let round = 0; round < 20; round++) {
+    const tail = state.store.tails.get(id);
+    if (!tail || tail.oldest <= seq || !tail.hasOlder || state.activeId !== id) break;
+    try {
+      const page = await call("History", [id, tail.oldest, 200]);
+      state.store.loadOlder(id, page || [], 200);
+    } catch (error) {
+      toast(friendly(error), true);
+      break;
+    }
+  }
+  state.focus = { id, seq };
+  render();
+}
+
+// The open conversation lives in the address (#c=…), so a reload (or a bookmark) reopens it.
+function rememberOpen(id) {
+  const hash = id ? `#c=${encodeURIComponent(id)}` : "";
+  if (location.hash !== hash) history.replaceState(null, "", `${location.pathname}${location.search}${hash}`);
+}
+
+/** The conversation the address names, if any. */
+export function conversationInAddress() {
+  const m = /^#c=(.+)$/.exec(location.hash);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
 export function closeConversation() {
+  cancelRecording();
+  rememberOpen(null);
   state.activeId = null;
   $("app").classList.remove("show-chat");
   render();
@@ -54,7 +93,7 @@ export async function markRead(id) {
   if ((markingRead.get(id) || 0) >= seq) return;
   markingRead.set(id, seq);
   try {
-    const result = await state.connection.invoke("MarkRead", id, seq);
+    const result = await call("MarkRead", [id, seq]);
     const current = state.store.conversations.get(id);
     if (current) {
       current.unread = Math.max(0, result?.unread ?? 0);

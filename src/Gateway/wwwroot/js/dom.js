@@ -36,10 +36,17 @@ function hue(text) {
   return h;
 }
 
-export function fillAvatar(node, name, seed, status) {
+/** Paints an avatar: the picture when image (a promise of a URL) is given, else the name's initial on a colour. */
+export function fillAvatar(node, name, seed, status, image = null) {
+  const paint = {}; // only the latest paint of a node may add its picture (an earlier one may resolve later)
+  node.avatarPaint = paint;
   node.textContent = "";
   node.style.background = `hsl(${hue(seed)} 55% 52%)`;
   node.append(String(name || "?").trim().slice(0, 1) || "?");
+  if (image) {
+    const img = el("img", { class: "avatar-img", alt: "", testid: "avatar-img" });
+    image.then((url) => { if (node.avatarPaint === paint) { img.src = url; node.prepend(img); } }).catch(() => {});
+  }
   if (status !== undefined) node.append(el("span", { class: "dot", dataset: { status: status || "offline" }, testid: "presence-dot" }));
 }
 

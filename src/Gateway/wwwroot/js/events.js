@@ -1,11 +1,12 @@
-// Handlers of the hub's pushes: messages, unread counts, presence, typing, read receipts, focus, membership, recalls.
+// Handlers of the hub's pushes: messages, unread counts, presence, typing, read receipts, focus, membership, recalls,
+// edits, deletions for me, reactions and the server's request to Sync.
 
 import { state, typingByConv } from "./state.js";
 import { isVisible } from "./dom.js";
 import { render } from "./render.js";
 import { scheduleSync, refreshPresence } from "./sync.js";
 import { openConversation, closeConversation, markRead } from "./conversations.js";
-import { saveReceipts } from "./receipts.js";
+import { sync } from "./sync.js";
 import { renderTyping } from "./views-chat.js";
 
 const TYPING_SHOWN_MS = 4000;
@@ -43,7 +44,6 @@ export function onTyping(event) {
 
 export function onRead(event) {
   state.store.applyRead(event);
-  if (event.userId !== state.store.me) saveReceipts();
   if (event.userId === state.store.me) {
     const view = state.store.conversations.get(event.conversationId);
     if (view && (view.readSeq || 0) < event.seq) view.readSeq = event.seq;
@@ -74,4 +74,24 @@ export function onConversation(view) {
 export function onRecalled(event) {
   state.store.applyRecalled(event);
   render();
+}
+
+export function onEdited(message) {
+  state.store.applyEdited(message);
+  render();
+}
+
+export function onDeleted(event) {
+  state.store.applyDeleted(event);
+  render();
+}
+
+export function onReaction(event) {
+  state.store.applyReaction(event);
+  render();
+}
+
+/** The server dropped pushes for us (offline overflow): catch up from the cursors. */
+export function onSync() {
+  sync();
 }

@@ -1,24 +1,15 @@
-// Persisting the read receipts others send, per signed-in user.
+// Read receipts: the other members' read positions come from the server (GetReads when a conversation opens or the
+// connection comes back, then `read` pushes), so every device of the user shows the same.
 
 import { state } from "./state.js";
+import { call } from "./hub.js";
+import { render } from "./render.js";
 
-// Read receipts arrive as events only; keep them per user in localStorage so a reload or another window of this
-// browser still shows what the others have read.
-export function receiptsKey() { return `im.receipts.${state.session.userId}`; }
-
-export function loadReceipts() {
+/** Asks for the other members' read positions in a conversation (an older server without GetReads: pushes only). */
+export async function loadReads(conversationId) {
   try {
-    const saved = JSON.parse(localStorage.getItem(receiptsKey()) || "{}");
-    for (const [conversationId, readers] of Object.entries(saved)) {
-      for (const [userId, seq] of Object.entries(readers)) state.store.applyRead({ conversationId, userId, seq });
-    }
-  } catch { /* nothing saved */ }
-}
-
-export function saveReceipts() {
-  const out = {};
-  for (const [conversationId, readers] of state.store.readBy) {
-    if (state.store.conversations.has(conversationId)) out[conversationId] = Object.fromEntries(readers);
-  }
-  try { localStorage.setItem(receiptsKey(), JSON.stringify(out)); } catch { /* storage full: receipts are a nicety */ }
+    const reads = await call("GetReads", [conversationId]);
+    for (const r of reads || []) state.store.applyRead({ conversationId, userId: r.userId, seq: r.seq });
+    render();
+  } catch { /* receipts then come from `read` pushes alone */ }
 }

@@ -3,7 +3,7 @@
 import { state } from "./state.js";
 import { uploadFile } from "./api.js";
 import { toast } from "./dom.js";
-import { errorCode, errorText, retryAfterMs } from "./errors.js";
+import { errorCode, friendly, retryAfterMs } from "./errors.js";
 import { render } from "./render.js";
 import { scheduleSync } from "./sync.js";
 import { markRead } from "./conversations.js";
@@ -18,9 +18,10 @@ function newClientMsgId() {
   return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export async function send({ conversationId, kind, text = null, attachment = null, localUrl = null }) {
+export async function send({ conversationId, kind, text = null, attachment = null, localUrl = null, replyToSeq = null }) {
   const clientMsgId = newClientMsgId();
-  state.store.addPending({ clientMsgId, conversationId, kind, text, attachment, localUrl });
+  if (state.divider?.id === conversationId) state.divider = null; // answering: the "new messages" mark has done its job
+  state.store.addPending({ clientMsgId, conversationId, kind, text, attachment, localUrl, replyToSeq });
   render({ scrollToEnd: true });
   await deliver(clientMsgId);
 }
@@ -37,17 +38,20 @@ export async function deliver(clientMsgId) {
     // Usually the "message" push arrived first; if not, the ack holds everything needed to show it.
     state.store.addMessage({
       conversationId: p.conversationId, seq: ack.seq, messageId: ack.messageId, clientMsgId, senderId: state.store.me,
-      kind: p.kind, text: p.text, attachment: p.attachment, sentAt: ack.sentAt, recalled: false,
+      kind: p.kind, text: p.text, attachment: p.attachment, sentAt: ack.sentAt, recalled: false, replyToSeq: p.replyToSeq || null,
     }, { fromView: true });
     state.store.pending.delete(clientMsgId);
     if (state.store.hasGap(p.conversationId)) scheduleSync();
     if (p.conversationId === state.activeId) markRead(state.activeId);
   } catch (error) {
     const code = errorCode(error);
-    state.store.failPending(clientMsgId, errorText(error));
+    state.store.failPending(clientMsgId, code ? friendly(error, "send") : "");
     const entry = state.store.pending.get(clientMsgId);
-    if (entry) entry.retryOnReconnect = !code; // connection trouble: resend when back; a refusal stays refused
-    if (code) toast(errorText(error), true);
+    if (entry) {
+      entry.retryOnReconnect = !code; // connection trouble: resend when back; a refusal stays refused
+      entry.refused = ["forbidden", "invalid", "not_found", "conflict"].includes(code); // sending again cannot help
+    }
+    if (code) toast(friendly(error, "send"), true);
   }
   render({ scrollToEnd: true });
 }
@@ -59,6 +63,7 @@ export async function deliver(clientMsgId) {
  */
 async function invokeSend(p, clientMsgId) {
   const args = { conversationId: p.conversationId, clientMsgId, kind: p.kind, text: p.text || null, attachmentId: p.attachment?.id || null };
+  if (p.replyToSeq) args.replyToSeq = p.replyToSeq;
   const unavailableDelays = [...UNAVAILABLE_RESEND_DELAYS_MS];
   let rateLimitedResends = RATE_LIMITED_RESENDS;
   for (;;) {
@@ -84,7 +89,7 @@ export async function sendFiles(files) {
   for (const file of files) {
     const kind = file.type.startsWith("image/") ? "image" : file.type.startsWith("video/") ? "video" : file.type.startsWith("audio/") ? "voice" : "file";
     const clientMsgId = newClientMsgId();
-    const localUrl = kind === "image" ? URL.createObjectURL(file) : null;
+    const localUrl = kind !== "file" ? URL.createObjectURL(file) : null;
     state.store.addPending({ clientMsgId, conversationId: id, kind, text: null, attachment: { fileName: file.name, size: file.size, contentType: file.type }, localUrl, state: "uploading" });
     render({ scrollToEnd: true });
     try {
@@ -95,8 +100,8 @@ export async function sendFiles(files) {
       await deliver(clientMsgId);
     } catch (error) {
       if (!state.store) return; // signed out while uploading: nothing left to show it in
-      state.store.failPending(clientMsgId, errorText(error));
-      toast(`Upload failed: ${errorText(error)}`, true);
+      state.store.failPending(clientMsgId, friendly(error, "upload"));
+      toast(`Not sent: ${friendly(error, "upload")}`, true);
       render();
     }
   }

@@ -13,6 +13,8 @@ export class ChatStore {
     this.readBy = new Map();        // id -> Map(userId -> seq)
     this.presence = new Map();      // userId -> { status, lastSeenAt }
     this.names = new Map();         // userId -> display name
+    this.avatars = new Map();       // userId -> avatarUrl (a member-readable /api/files/… address)
+    this.blocked = new Set();       // the ids I blocked
     this.duplicatesDropped = 0;
   }
 
@@ -28,9 +30,7 @@ export class ChatStore {
       merged.lastMessage = previous.lastMessage;
     }
     this.conversations.set(view.conversationId, merged);
-    for (const member of view.members || []) {
-      if (member.displayName) this.names.set(member.userId, member.displayName);
-    }
+    for (const member of view.members || []) this.applyProfile(member);
     if (view.lastMessage) this.addMessage(view.lastMessage, { fromView: true });
   }
 
@@ -81,6 +81,16 @@ export class ChatStore {
     return view.title || "Group";
   }
 
+  /** A Profile, a `profile` push or a member view: whatever of name and avatar it carries. */
+  applyProfile(p) {
+    if (!p?.userId) return;
+    if (p.displayName) this.names.set(p.userId, p.displayName);
+    if (p.avatarUrl !== undefined) {
+      if (p.avatarUrl) this.avatars.set(p.userId, p.avatarUrl);
+      else this.avatars.delete(p.userId);
+    }
+  }
+
   nameOf(userId) {
     return this.names.get(userId) || userId;
   }
@@ -102,7 +112,7 @@ export class ChatStore {
     const existing = bySeq.get(message.seq);
     if (existing) {
       if (!fromView) this.duplicatesDropped++;
-      if (message.recalled && !existing.recalled) bySeq.set(message.seq, { ...existing, ...message });
+      if (newerState(existing, message)) bySeq.set(message.seq, { ...existing, ...message });
       return { added: false, gap: false };
     }
     bySeq.set(message.seq, message);
@@ -178,7 +188,7 @@ export class ChatStore {
     const bySeq = this.messages.get(id) || new Map();
     const tail = this.tails.get(id);
     const list = [...bySeq.values()]
-      .filter((m) => !tail || m.seq >= tail.oldest)
+      .filter((m) => (!tail || m.seq >= tail.oldest) && !m.deleted)
       .sort((a, b) => a.seq - b.seq);
     const pending = [...this.pending.values()].filter((p) => p.conversationId === id).sort((a, b) => a.createdAt - b.createdAt);
     return { list, pending };
@@ -196,6 +206,36 @@ export class ChatStore {
     if (message) bySeq.set(event.seq, { ...message, recalled: true, text: null, attachment: null });
     const view = this.conversations.get(event.conversationId);
     if (view?.lastMessage?.seq === event.seq) view.lastMessage = { ...view.lastMessage, recalled: true, text: null, attachment: null };
+  }
+
+  /** An `edited` push (the whole message with its new text) or a changed copy from History/Sync. */
+  applyEdited(message) {
+    const bySeq = this.messages.get(message.conversationId);
+    const existing = bySeq?.get(message.seq);
+    if (existing) bySeq.set(message.seq, { ...existing, ...message });
+    const view = this.conversations.get(message.conversationId);
+    if (view?.lastMessage?.seq === message.seq) view.lastMessage = { ...view.lastMessage, ...message };
+  }
+
+  /** A `deleted` push: those messages are hidden on every device of mine (their seqs stay held for the cursor). */
+  applyDeleted(event) {
+    const bySeq = this.messages.get(event.conversationId);
+    for (const seq of event.seqs || []) {
+      const existing = bySeq?.get(seq);
+      if (existing) bySeq.set(seq, { ...existing, deleted: true, text: null, attachment: null, reactions: {} });
+      const view = this.conversations.get(event.conversationId);
+      if (view?.lastMessage?.seq === seq) view.lastMessage = { ...view.lastMessage, deleted: true, text: null, attachment: null };
+    }
+  }
+
+  applyReaction(event) {
+    const bySeq = this.messages.get(event.conversationId);
+    const existing = bySeq?.get(event.seq);
+    if (existing) bySeq.set(event.seq, { ...existing, reactions: event.reactions || {} });
+  }
+
+  message(id, seq) {
+    return this.messages.get(id)?.get(seq) || null;
   }
 
   applyRead(event) {
@@ -221,4 +261,12 @@ export class ChatStore {
     const p = this.pending.get(clientMsgId);
     if (p) { p.state = "failed"; p.error = error; }
   }
+}
+
+/** Whether a copy of a held message carries news: recalled, deleted for me, edited later, or other reactions. */
+function newerState(existing, message) {
+  if (message.recalled && !existing.recalled) return true;
+  if (message.deleted && !existing.deleted) return true;
+  if (message.editedAt && message.editedAt !== existing.editedAt) return true;
+  return !!message.reactions && JSON.stringify(message.reactions) !== JSON.stringify(existing.reactions || {});
 }

@@ -2,7 +2,7 @@
 
 import { auth as authApi, loadAuth, saveAuth } from "./api.js";
 import { $ } from "./dom.js";
-import { errorText } from "./errors.js";
+import { friendly } from "./errors.js";
 
 let authMode = "login";
 let onSignedIn = null; // app.js's startApp, handed over by wireAuth
@@ -46,7 +46,7 @@ async function submitAuth(event) {
     form.password.value = "";
     await onSignedIn(loadAuth() || result);
   } catch (error) {
-    errorEl.textContent = error.status === 401 ? "Wrong user id or password." : errorText(error);
+    errorEl.textContent = error.status === 401 ? "Wrong user id or password." : friendly(error, authMode);
   } finally {
     submit.disabled = false;
   }

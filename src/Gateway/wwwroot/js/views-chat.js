@@ -1,15 +1,20 @@
-// The chat pane: header, messages (reusing unchanged nodes), pending messages, typing line, older pages.
+// The chat pane: header, the message timeline (day separators, one time per run, the unread divider, reusing
+// unchanged nodes), the jump-to-latest button, the typing line and older pages.
 
 import { state, typingByConv } from "./state.js";
-import { fileUrl } from "./api.js";
-import { $, el, toast, fillAvatar, formatDay, formatTime, formatSize, lastSeenText, linkified } from "./dom.js";
-import { errorText } from "./errors.js";
-import { render } from "./render.js";
+import { $, el, toast, formatDay, lastSeenText } from "./dom.js";
+import { friendly } from "./errors.js";
+import { call } from "./hub.js";
 import { HISTORY_PAGE } from "./conversations.js";
-import { deliver } from "./sending.js";
-import { recall } from "./actions.js";
+import { paintAvatar } from "./profiles.js";
+import { fillAvatar } from "./dom.js";
+import { buildMessage, buildPending, ui } from "./views-message.js";
+import { renderComposeContext } from "./message-actions.js";
+import { renderRecorderButtons } from "./recorder.js";
 
 const RECALL_WINDOW_MS = 2 * 60 * 1000;
+const RUN_GAP_MS = 5 * 60 * 1000; // messages of one sender closer than this share one time stamp
+const NEAR_BOTTOM_PX = 120;
 const loadingOlder = new Set();
 
 export function renderChat({ scrollToEnd = false } = {}) {
@@ -22,7 +27,9 @@ export function renderChat({ scrollToEnd = false } = {}) {
   const title = state.store.titleOf(view);
   const peer = state.store.peerOf(view);
   $("chat-title").textContent = title;
-  fillAvatar($("chat-avatar"), title, peer || state.activeId, peer ? state.store.presence.get(peer)?.status : undefined);
+  if (peer) paintAvatar($("chat-avatar"), peer, state.store.presence.get(peer)?.status);
+  else fillAvatar($("chat-avatar"), title, state.activeId);
+  const blocked = !!peer && state.store.blocked.has(peer);
   if (view.kind === "direct") {
     $("chat-sub").textContent = peer === state.store.me ? "Notes to yourself" : lastSeenText(state.store.presence.get(peer)) || peer;
   } else {
@@ -30,9 +37,21 @@ export function renderChat({ scrollToEnd = false } = {}) {
     $("chat-sub").textContent = `${names.length} members: ${names.join(", ")}`;
   }
   const group = view.kind === "group";
-  $("add-members").hidden = !group;
+  const admin = group && ["owner", "admin"].includes((view.members || []).find((m) => m.userId === state.store.me)?.role);
+  $("add-members").hidden = !admin;
+  $("group-info").hidden = !group;
   $("block").hidden = view.kind !== "direct" || peer === state.store.me;
+  $("block").textContent = blocked ? "Unblock" : "Block";
+  $("block").dataset.blocked = String(blocked);
+  $("blocked-banner").hidden = !blocked;
+  $("blocked-text").textContent = blocked ? `You blocked ${state.store.nameOf(peer)}. They cannot send you messages.` : "";
   $("leave").hidden = !group;
+  // A muted member cannot send: say so where the composer would be, rather than refusing each message.
+  const muted = group && !!(view.members || []).find((m) => m.userId === state.store.me)?.muted;
+  $("muted-note").hidden = !muted;
+  $("composer").classList.toggle("muted", muted);
+  renderComposeContext();
+  renderRecorderButtons();
   renderMessages({ scrollToEnd });
   renderTyping();
 }
@@ -41,25 +60,39 @@ const messageNodes = new Map(); // key -> { sig, node }
 
 // Names belong in the signature: a sender's or reader's display name often arrives after the message was drawn.
 function messageSignature(m, readers, extra) {
-  const names = [m.senderId, ...readers].map((u) => state.store.nameOf(u));
-  return JSON.stringify([m.seq, m.recalled, m.text, m.attachment?.id, readers, names, extra]);
+  const names = [m.senderId, ...readers].map((u) => [state.store.nameOf(u), state.store.avatars.get(u)]);
+  return JSON.stringify([m.seq, m.recalled, m.text, m.editedAt, m.reactions, m.attachment?.id, m.system, readers, names, extra]);
 }
 
 let tailShownFor = null; // the conversation whose newest page renderMessages last drew
+let seenLast = { id: null, seq: 0 }; // the newest message the user has had on screen (for the jump button's count)
+
+/** The user's place when the conversation opens: messages after it get the "new messages" divider. */
+export function markDivider(id) {
+  const view = state.store.conversations.get(id);
+  state.divider = view && (view.unread || 0) > 0 ? { id, seq: (view.readSeq || 0) + 1, scroll: true } : null;
+}
+
+function sameRun(a, b) {
+  return a && b && a.kind !== "system" && b.kind !== "system" && a.senderId === b.senderId
+    && formatDay(a.sentAt) === formatDay(b.sentAt) && Math.abs(Date.parse(b.sentAt) - Date.parse(a.sentAt)) < RUN_GAP_MS;
+}
 
 function renderMessages({ scrollToEnd = false, keep = null } = {}) {
   const box = $("messages");
-  const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 120;
-  const { list, pending } = state.store.messageList(state.activeId);
-  const tail = state.store.tails.get(state.activeId);
+  const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < NEAR_BOTTOM_PX;
+  const id = state.activeId;
+  const { list, pending } = state.store.messageList(id);
+  const tail = state.store.tails.get(id);
   $("older").hidden = !(tail && tail.hasOlder);
-  const view = state.store.conversations.get(state.activeId);
+  const view = state.store.conversations.get(id);
   const group = view?.kind === "group";
+  const divider = state.divider?.id === id ? state.divider.seq : null;
 
   const nodes = [];
   const used = new Set();
   let lastDay = "";
-  let lastSender = null;
+  let dividerDrawn = false;
   const take = (key, sig, build) => {
     used.add(key);
     const cached = messageNodes.get(key);
@@ -69,33 +102,84 @@ function renderMessages({ scrollToEnd = false, keep = null } = {}) {
     return node;
   };
 
-  for (const m of list) {
+  list.forEach((m, i) => {
     const day = formatDay(m.sentAt);
-    if (day !== lastDay) {
-      nodes.push(take(`${state.activeId}/day/${day}`, day, () => el("li", { class: "day", text: day })));
+    const dayChanged = day !== lastDay;
+    if (dayChanged) {
+      nodes.push(take(`${id}/day/${day}`, day, () => el("li", { class: "day", testid: "day-separator", text: day })));
       lastDay = day;
-      lastSender = null;
     }
     const mine = m.senderId === state.store.me;
-    const readers = mine ? state.store.readersOf(state.activeId, m.seq) : [];
+    if (divider !== null && !dividerDrawn && m.seq >= divider && !mine && m.kind !== "system") {
+      nodes.push(take(`${id}/divider`, "divider", () => el("li", { class: "unread-divider", testid: "unread-divider", text: "New messages" })));
+      dividerDrawn = true;
+    }
+    const prev = list[i - 1];
+    const next = list[i + 1];
+    const first = dayChanged || !sameRun(prev, m);
+    const last = !sameRun(m, next) || (i === list.length - 1);
+    const readers = mine ? state.store.readersOf(id, m.seq) : [];
     const canRecall = mine && !m.recalled && m.kind !== "system" && Date.now() - Date.parse(m.sentAt) < RECALL_WINDOW_MS;
-    const first = lastSender !== m.senderId;
-    lastSender = m.senderId;
-    const key = `${state.activeId}/${m.seq}`;
-    nodes.push(take(key, messageSignature(m, readers, [first, canRecall, group]), () => buildMessage(m, { mine, readers, canRecall, first, group })));
-  }
+    const key = `${id}/${m.seq}`;
+    const menuOpen = ui.menuFor === key;
+    const quoted = m.replyToSeq ? state.store.message(id, m.replyToSeq) : null;
+    const quote = quoted ? [quoted.senderId, quoted.text, quoted.recalled, quoted.deleted] : null;
+    nodes.push(take(key, messageSignature(m, readers, [first, last, canRecall, group, menuOpen, quote]),
+      () => buildMessage(m, { key, mine, readers, canRecall, first, last, group, menuOpen })));
+  });
   for (const p of pending) {
     const key = `pending/${p.clientMsgId}`;
-    nodes.push(take(key, JSON.stringify([p.state, p.attachment?.id]), () => buildPending(p)));
+    nodes.push(take(key, JSON.stringify([p.state, p.attachment?.id, p.error, p.retryOnReconnect]), () => buildPending(p)));
   }
   for (const key of [...messageNodes.keys()]) if (!used.has(key)) messageNodes.delete(key);
   const items = $("message-items");
   const current = [...items.children];
   if (current.length !== nodes.length || current.some((n, i) => n !== nodes[i])) items.replaceChildren(...nodes);
 
-  if (keep !== null) box.scrollTop = box.scrollHeight - keep;
+  const focus = state.focus?.id === id ? items.querySelector(`[data-testid=message][data-seq="${state.focus.seq}"]`) : null;
+  if (focus) {
+    focus.scrollIntoView({ block: "center" });
+    focus.classList.add("flash");
+    setTimeout(() => focus.classList.remove("flash"), 1600);
+    state.focus = null;
+  } else if (keep !== null) box.scrollTop = box.scrollHeight - keep;
+  else if (scrollToEnd && dividerDrawn && state.divider.scroll) {
+    // Until the newest page is in, every redraw puts the divider back at the top: the user starts where they left off.
+    items.querySelector(".unread-divider")?.scrollIntoView({ block: "start" });
+    if (tail) state.divider.scroll = false;
+  }
   else if (scrollToEnd || nearBottom) box.scrollTop = box.scrollHeight;
-  tailShownFor = tail ? state.activeId : null;
+  tailShownFor = tail ? id : null;
+  renderJump(list);
+}
+
+function atBottom() {
+  const box = $("messages");
+  return box.scrollHeight - box.scrollTop - box.clientHeight < NEAR_BOTTOM_PX;
+}
+
+/**
+ * The jump-to-latest button: shown while scrolled away from the end, counting the others' messages below the
+ * newest one the user has had on screen.
+ */
+function renderJump(list = state.store.messageList(state.activeId).list) {
+  const box = $("messages");
+  const id = state.activeId;
+  if (seenLast.id !== id) seenLast = { id, seq: 0 };
+  const bottom = box.getBoundingClientRect().bottom;
+  const nodes = $("message-items").querySelectorAll("[data-testid=message]");
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    if (nodes[i].getBoundingClientRect().top < bottom) { seenLast.seq = Math.max(seenLast.seq, Number(nodes[i].dataset.seq)); break; }
+  }
+  const unseen = list.filter((m) => m.seq > seenLast.seq && m.senderId !== state.store.me && m.kind !== "system").length;
+  $("jump-latest").hidden = atBottom();
+  $("jump-count").textContent = unseen ? String(unseen) : "";
+}
+
+export function jumpToLatest() {
+  const box = $("messages");
+  box.scrollTop = box.scrollHeight;
+  renderJump();
 }
 
 /**
@@ -105,95 +189,12 @@ function renderMessages({ scrollToEnd = false, keep = null } = {}) {
  */
 export function loadOlderOnScroll() {
   if ($("messages").scrollTop < 60 && tailShownFor === state.activeId) loadOlder();
+  renderJump();
 }
 
 /** Drops the cached message nodes (a new session must not reuse the previous user's). */
 export function clearMessageNodes() {
   messageNodes.clear();
-}
-
-function buildAttachment(m, localUrl) {
-  const a = m.attachment;
-  if (!a) return null;
-  if (m.kind === "image") {
-    const img = el("img", { class: "inline", alt: a.fileName || "image", testid: "message-image", loading: "lazy" });
-    if (localUrl) img.src = localUrl;
-    if (a.id) fileUrl(state.session.token, a.id).then((url) => { img.src = url; }).catch(() => { img.alt = "image unavailable"; });
-    img.addEventListener("click", () => img.src && window.open(img.src, "_blank"));
-    return img;
-  }
-  if (m.kind === "voice" || m.kind === "video") {
-    const media = el(m.kind === "voice" ? "audio" : "video", { controls: true, preload: "metadata", testid: "message-media" });
-    if (m.kind === "video") media.style.maxWidth = "320px";
-    if (a.id) fileUrl(state.session.token, a.id).then((url) => { media.src = url; }).catch(() => {});
-    return media;
-  }
-  const link = el("a", { class: "file-link", href: "#", testid: "message-file" },
-    el("span", { class: "file-icon", text: "📄" }),
-    el("span", {}, a.fileName || "file", el("small", { text: formatSize(a.size) })));
-  link.addEventListener("click", async (event) => {
-    event.preventDefault();
-    if (!a.id) return;
-    try {
-      const url = await fileUrl(state.session.token, a.id);
-      const save = el("a", { href: url, download: a.fileName || "file" });
-      document.body.append(save);
-      save.click();
-      save.remove();
-    } catch (error) {
-      toast(errorText(error), true);
-    }
-  });
-  return link;
-}
-
-function buildMessage(m, { mine, readers, canRecall, first, group }) {
-  if (m.kind === "system") {
-    return el("li", { class: "msg system", testid: "message", dataset: { seq: String(m.seq), sender: m.senderId || "" } },
-      el("div", { class: "bubble", testid: "message-text", text: m.text || "" }));
-  }
-  const classes = ["msg", mine ? "mine" : "theirs", first ? "first" : "", m.recalled ? "recalled" : ""].filter(Boolean).join(" ");
-  let body;
-  if (m.recalled) {
-    body = el("div", { class: "bubble", testid: "message-text", text: mine ? "You recalled a message" : `${state.store.nameOf(m.senderId)} recalled a message` });
-  } else {
-    const media = m.kind === "image" || m.kind === "video";
-    const reply = m.replyToSeq ? el("div", { class: "reply-ref", text: `↩ reply to #${m.replyToSeq}` }) : null;
-    body = el("div", { class: `bubble${media ? " media" : ""}` },
-      reply,
-      buildAttachment(m),
-      m.text ? el("span", { testid: "message-text" }, linkified(m.text)) : null);
-  }
-  let receipt = null;
-  if (mine && !m.recalled) {
-    const read = readers.length > 0;
-    const text = !read ? "✓ Sent" : group ? `✓✓ Read by ${readers.length}` : "✓✓ Read";
-    receipt = el("span", { class: "receipt", testid: "receipt", dataset: { read: String(read) }, title: read ? readers.map((u) => state.store.nameOf(u)).join(", ") : "", text });
-  }
-  return el("li", { class: classes, testid: "message", dataset: { seq: String(m.seq), sender: m.senderId, messageId: m.messageId } },
-    group && !mine && first ? el("div", { class: "sender", text: state.store.nameOf(m.senderId) }) : null,
-    body,
-    el("div", { class: "meta" },
-      el("time", { datetime: m.sentAt, text: formatTime(m.sentAt) }),
-      receipt,
-      canRecall ? el("button", { type: "button", testid: "recall-button", onclick: () => recall(m.seq), text: "Recall" }) : null));
-}
-
-function buildPending(p) {
-  const phase = p.state === "failed" ? "failed" : "pending";
-  const fake = { kind: p.kind, attachment: p.attachment };
-  const body = el("div", { class: `bubble${p.kind === "image" ? " media" : ""}` },
-    p.attachment ? buildAttachment(fake, p.localUrl) : null,
-    p.text ? el("span", { testid: "message-text" }, linkified(p.text)) : null);
-  const uploaded = !p.attachment || p.attachment.id;
-  const action = uploaded
-    ? el("button", { type: "button", testid: "retry-button", onclick: () => deliver(p.clientMsgId), text: "Retry" })
-    : el("button", { type: "button", testid: "dismiss-button", onclick: () => { state.store.pending.delete(p.clientMsgId); render(); }, text: "Dismiss" });
-  const status = p.state === "failed"
-    ? el("span", {}, `Not sent${p.error ? ` (${p.error})` : ""} `, action)
-    : el("span", { text: p.state === "uploading" ? "Uploading…" : "Sending…" });
-  return el("li", { class: `msg mine first ${phase}`, testid: "message-pending", dataset: { clientMsgId: p.clientMsgId } },
-    body, el("div", { class: "meta" }, status));
 }
 
 export function renderTyping() {
@@ -212,11 +213,11 @@ export async function loadOlder() {
   const box = $("messages");
   const fromBottom = box.scrollHeight - box.scrollTop;
   try {
-    const page = await state.connection.invoke("History", id, tail.oldest, HISTORY_PAGE);
+    const page = await call("History", [id, tail.oldest, HISTORY_PAGE]);
     state.store.loadOlder(id, page || [], HISTORY_PAGE);
     renderMessages({ keep: fromBottom });
   } catch (error) {
-    toast(errorText(error), true);
+    toast(friendly(error), true);
   } finally {
     loadingOlder.delete(id);
   }

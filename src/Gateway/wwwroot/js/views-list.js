@@ -1,22 +1,17 @@
-// The conversation list and the user-id suggestions of the "chat with" box.
+// The conversation list.
 
 import { state } from "./state.js";
 import { $, el, fillAvatar, formatListTime } from "./dom.js";
 import { openConversation } from "./conversations.js";
+import { paintAvatar } from "./profiles.js";
+import { previewText } from "./quotes.js";
+import { systemText } from "./views-message.js";
 
 function preview(message) {
   if (!message) return "";
-  if (message.recalled) return "Message recalled";
-  const who = message.senderId === state.store.me ? "You: " : "";
-  switch (message.kind) {
-    case "text": return who + (message.text || "");
-    case "image": return who + "📷 Photo";
-    case "file": return who + "📎 " + (message.attachment?.fileName || "File");
-    case "voice": return who + "🎤 Voice message";
-    case "video": return who + "🎬 Video";
-    case "system": return message.text || "";
-    default: return who + (message.text || message.kind);
-  }
+  if (message.kind === "system") return systemText(message);
+  if (message.recalled || message.deleted) return previewText(message);
+  return (message.senderId === state.store.me ? "You: " : "") + previewText(message);
 }
 
 export function renderList() {
@@ -34,7 +29,8 @@ export function renderList() {
     const title = state.store.titleOf(view);
     const peer = state.store.peerOf(view);
     const avatar = el("div", { class: "avatar" });
-    fillAvatar(avatar, title, peer || id, peer ? state.store.presence.get(peer)?.status : undefined);
+    if (peer) paintAvatar(avatar, peer, state.store.presence.get(peer)?.status);
+    else fillAvatar(avatar, title, id);
     const unread = Math.max(0, view.unread || 0);
     return el("li", {
       class: `conv-item${id === state.activeId ? " active" : ""}${unread ? " has-unread" : ""}`,
@@ -51,14 +47,4 @@ export function renderList() {
         unread ? el("span", { class: "badge", testid: "conv-unread", text: unread > 99 ? "99+" : String(unread) }) : null)));
   });
   list.replaceChildren(...items);
-}
-
-/** Everyone the user shares a conversation with, as suggestions for the "chat with user id" box. */
-export function renderKnownUsers() {
-  const ids = new Set();
-  for (const view of state.store.conversations.values()) for (const m of view.members || []) if (m.userId !== state.store.me) ids.add(m.userId);
-  const list = $("known-users");
-  const labelOf = (id) => (state.store.nameOf(id) !== id ? state.store.nameOf(id) : "");
-  if (list.childElementCount === ids.size && [...list.children].every((o) => ids.has(o.value) && o.label === labelOf(o.value))) return;
-  list.replaceChildren(...[...ids].sort().map((id) => el("option", { value: id, label: labelOf(id) || undefined })));
 }
