@@ -91,16 +91,6 @@ export async function assertNoRawErrors(page, what) {
   assert.equal(raw, null, `${what}: the page shows raw protocol text "${raw?.[0]}"`);
 }
 
-/** Whether the gateway has a hub method (an unknown one answers "not_found: no such hub method"). */
-export async function hasMethod(client, method, ...args) {
-  try {
-    await client.invoke(method, ...args);
-    return true;
-  } catch (error) {
-    return !/no such hub method/i.test(String(error?.message));
-  }
-}
-
 /** A small solid-colour PNG (width x height, RGB), made here for avatar uploads. */
 export function solidPng(width, height, [r, g, b]) {
   const table = Array.from({ length: 256 }, (_, n) => {
