@@ -107,7 +107,7 @@ public sealed class AdminTests(SharedChatSilo shared) : IClassFixture<SharedChat
         var group = chat.Conversation(id);
         await chat.SignUpAsync(ada, max, olga);
         await group.CreateGroup(olga, "Reads", [ada, max]);
-        for (var i = 0; i < 3; i++) await group.Send(olga, Text(id, $"m{i}"));
+        for (var i = 0; i < 4; i++) await group.Send(olga, Text(id, $"m{i}"));
         await chat.QuiesceAsync();
         await chat.User(ada).MarkRead(id, 2);
 
