@@ -32,19 +32,15 @@ public sealed class MessagePackProtocolTests(GatewayFixture fixture)
         AssertSame(await aliceJson.InvokeAsync("ListConversations"), await alicePack.InvokeAsync("ListConversations"));
 
         var ack = await alicePack.InvokeAsync("Send", new { conversationId = id, clientMsgId = "p1", kind = "text", text = "héllo \"😀\"\n" });
-        // Seq 1 is the group's "created" system message.
-        Assert.Equal(2, ack.Long("seq"));
+        Assert.Equal(1, ack.Long("seq"));
         Assert.Equal(id, ack.Str("conversationId"));
         Assert.False(ack.Bool("duplicate"));
         // Timestamps are the JSON protocol's ISO 8601 strings, not MessagePack timestamps.
         Assert.Equal(JsonValueKind.String, ack.GetProperty("sentAt").ValueKind);
         DateTimeOffset.Parse(ack.Str("sentAt"), CultureInfo.InvariantCulture);
 
-        AssertSame(
-            await aliceJson.WaitForEventAsync("message", m => m.Long("seq") == 1),
-            await alicePack.WaitForEventAsync("message", m => m.Long("seq") == 1));
-        var packed = await alicePack.WaitForEventAsync("message", m => m.Long("seq") == 2);
-        var json = await aliceJson.WaitForEventAsync("message", m => m.Long("seq") == 2);
+        var packed = await alicePack.WaitForEventAsync("message");
+        var json = await aliceJson.WaitForEventAsync("message");
         AssertSame(json, packed);
         Assert.Equal("héllo \"😀\"\n", packed.Str("text"));
         Assert.Equal("text", packed.Str("kind"));
@@ -52,15 +48,15 @@ public sealed class MessagePackProtocolTests(GatewayFixture fixture)
         Assert.Equal(ack.Str("sentAt"), packed.Str("sentAt"));
 
         // A message from a JSON client arrives the same way.
-        await bobJson.InvokeAsync("Send", new { conversationId = id, clientMsgId = "j1", kind = "text", text = "from json", replyToSeq = 2 });
+        await bobJson.InvokeAsync("Send", new { conversationId = id, clientMsgId = "j1", kind = "text", text = "from json", replyToSeq = 1 });
         AssertSame(
-            await aliceJson.WaitForEventAsync("message", m => m.Long("seq") == 3),
-            await alicePack.WaitForEventAsync("message", m => m.Long("seq") == 3));
+            await aliceJson.WaitForEventAsync("message", m => m.Long("seq") == 2),
+            await alicePack.WaitForEventAsync("message", m => m.Long("seq") == 2));
 
         AssertSame(await aliceJson.InvokeAsync("History", id, 100, 50), await alicePack.InvokeAsync("History", id, 100, 50));
         var cursors = new { cursors = new Dictionary<string, long> { [id] = 0 }, limit = 10 };
         var sync = await alicePack.InvokeAsync("Sync", cursors);
-        Assert.Equal(3, sync.GetProperty("messages").GetArrayLength());
+        Assert.Equal(2, sync.GetProperty("messages").GetArrayLength());
         AssertSame(await aliceJson.InvokeAsync("Sync", cursors), sync);
     }
 

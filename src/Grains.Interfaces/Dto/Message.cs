@@ -28,7 +28,6 @@ public sealed record SystemNote(string Action, string ActorId, IReadOnlyList<str
 /// <summary>The actions of system messages.</summary>
 public static class SystemActions
 {
-    public const string Created = "created";
     public const string Joined = "joined";
     public const string Left = "left";
     public const string Removed = "removed";

@@ -44,7 +44,6 @@ internal sealed partial class ConversationGrain : Grain
         FillDisplayNames(profiles);
         await _state.WriteStateAsync();
         NotifyChanged(MemberIds);
-        await WriteSystemAsync(ownerId, new SystemNote(SystemActions.Created, ownerId, [.. MemberIds]));
         return ViewFor(ownerId);
     }
 
