@@ -20,7 +20,6 @@ export function systemText(m) {
   const names = (ids) => (ids || []).map((id) => (id === state.store.me ? "you" : state.store.nameOf(id))).join(", ");
   const actor = name(s.actorId || m.senderId);
   switch (s.action) {
-    case "created": return `${actor} created the group${s.title ? ` "${s.title}"` : ""}`;
     case "joined": return `${actor} added ${names(s.userIds)}`;
     case "left": return `${actor} left the group`;
     case "removed": return `${actor} removed ${names(s.userIds)}`;
