@@ -34,7 +34,7 @@ public sealed partial class ChatHub
         var id = HubArguments.Id(HubArguments.Required(body, "conversationId"), "conversationId");
         var seq = HubArguments.Long(HubArguments.Required(body, "seq"), "seq", 1);
         var emoji = HubArguments.Text(HubArguments.Required(body, "emoji"), "emoji", 16);
-        var on = Flag(HubArguments.Required(body, "on"), "on");
+        var on = HubArguments.Bool(HubArguments.Required(body, "on"), "on");
         return ConversationGrain(id).React(Me, seq, emoji, on);
     }
 
@@ -59,7 +59,7 @@ public sealed partial class ChatHub
     {
         var id = HubArguments.Id(conversationId, "conversationId");
         var member = HubArguments.UserId(userId, "userId");
-        return ConversationGrain(id).SetMuted(Me, member, Flag(muted, "muted"));
+        return ConversationGrain(id).SetMuted(Me, member, HubArguments.Bool(muted, "muted"));
     }
 
     public Task<IReadOnlyList<ReadPosition>> GetReads(JsonElement conversationId) =>

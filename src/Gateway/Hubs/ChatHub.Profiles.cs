@@ -19,7 +19,7 @@ public sealed partial class ChatHub
         var name = HubArguments.Optional(body, "displayName") is { } n ? HubArguments.Text(n, "displayName", MaxDisplayNameLength).Trim() : null;
         if (name is { Length: 0 } || name?.Any(char.IsControl) == true) throw HubErrors.Invalid($"displayName must be 1-{MaxDisplayNameLength} characters without control characters");
         var avatarUrl = HubArguments.Optional(body, "avatarId") is { } a ? await AvatarUrlAsync(HubArguments.Text(a, "avatarId", 200)) : null;
-        var listed = HubArguments.Optional(body, "listed") is { } l ? Flag(l, "listed") : (bool?)null;
+        var listed = HubArguments.Optional(body, "listed") is { } l ? HubArguments.Bool(l, "listed") : (bool?)null;
         return await MyGrain.UpdateProfile(new ProfileChange(name, avatarUrl, listed));
     }
 

@@ -47,6 +47,13 @@ public static class HubArguments
 
     public static int Int(JsonElement value, string name, int min, int max) => (int)Long(value, name, min, max);
 
+    public static bool Bool(JsonElement value, string name) => value.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw HubErrors.Invalid($"{name} must be true or false"),
+    };
+
     public static string Text(JsonElement value, string name, int maxLength)
     {
         if (value.ValueKind != JsonValueKind.String) throw HubErrors.Invalid($"{name} must be a string");
