@@ -3,6 +3,8 @@ using Im.Orleans.Grains.Messages.Search;
 using Im.Orleans.Grains.Options;
 using Im.Orleans.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Xunit;
 
@@ -11,7 +13,7 @@ namespace Im.Orleans.Grains.Tests.Messages;
 /// <summary>
 /// Each message search index (SQLite FTS5, PostgreSQL full-text, the scan of the in-memory store) finds text
 /// messages with every word, newest first with a cursor, follows an edit of the stored text, skips recalled
-/// messages and other kinds, and (SQLite) indexes messages stored before the index existed.
+/// messages and other kinds, and (SQLite) indexes messages stored before the index existed, and off the send path.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class MessageSearchIndexTests(PostgresServer server)
@@ -57,12 +59,52 @@ public sealed class MessageSearchIndexTests(PostgresServer server)
         await store.InitializeAsync(CancellationToken.None);
         await store.AppendAsync("d:a:b", [Text("d:a:b", 1, "written before search existed", 0)]);
 
-        var search = new SqliteMessageSearch(options, store);
+        var search = NewSqliteSearch(options, store);
         await search.InitializeAsync(CancellationToken.None);
         await store.AppendAsync("d:a:b", [Text("d:a:b", 2, "written after search existed", 1)]);
 
         var hits = await search.SearchAsync(["d:a:b"], SearchWords.Of("search existed"), null, 10);
         Assert.Equal([2L, 1L], hits.Select(k => k.Seq));
+    }
+
+    [Fact]
+    public async Task Sqlite_indexes_what_the_append_queued_every_few_seconds_without_a_search()
+    {
+        var options = SqliteOptions();
+        var store = new SqliteMessageStore(options);
+        var clock = new FakeTimeProvider(T0);
+        await using var search = new SqliteMessageSearch(options, store, clock, NullLogger<SqliteMessageSearch>.Instance);
+        await search.InitializeAsync(CancellationToken.None);
+        await store.AppendAsync("d:a:b", [Text("d:a:b", 1, "queued for the index", 0), Text("d:a:b", 2, "queued as well", 1)]);
+        Assert.Equal(2, await QueuedAsync(options));
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        // The background pass runs on the pool once the timer fires; wait for it rather than for a time.
+        for (var tries = 0; tries < 200 && await QueuedAsync(options) > 0; tries++) await Task.Delay(50);
+        Assert.Equal(0, await QueuedAsync(options));
+        Assert.Equal([2L, 1L], (await search.SearchAsync(["d:a:b"], SearchWords.Of("queued"), null, 10)).Select(k => k.Seq));
+    }
+
+    [Fact]
+    public async Task Sqlite_edit_of_a_message_still_queued_is_found_once_by_its_new_text_only()
+    {
+        var (store, search, edit) = await CreateAsync("sqlite");
+        await store.AppendAsync("d:a:b", [Text("d:a:b", 1, "old words here", 0)]);
+        await edit!("d:a:b", 1, "new words here");
+        Assert.Empty(await search.SearchAsync(["d:a:b"], SearchWords.Of("old"), null, 10));
+        Assert.Equal([1L], (await search.SearchAsync(["d:a:b"], SearchWords.Of("words here"), null, 10)).Select(k => k.Seq));
+    }
+
+    private static SqliteMessageSearch NewSqliteSearch(MessageStoreOptions options, IMessageStore store) =>
+        new(options, store, TimeProvider.System, NullLogger<SqliteMessageSearch>.Instance);
+
+    private static async Task<long> QueuedAsync(MessageStoreOptions options)
+    {
+        await using var connection = new SqliteConnection($"Data Source={options.SqlitePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM message_search_queue";
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static Message Text(string conversationId, long seq, string text, int second) =>
@@ -85,7 +127,7 @@ public sealed class MessageSearchIndexTests(PostgresServer server)
             {
                 var options = SqliteOptions();
                 var store = new SqliteMessageStore(options);
-                var search = new SqliteMessageSearch(options, store);
+                var search = NewSqliteSearch(options, store);
                 await search.InitializeAsync(CancellationToken.None);
                 return (store, search, (conversationId, seq, text) => Task.Run(() =>
                 {

@@ -2,6 +2,7 @@ using Im.Orleans.Grains.Options;
 using Im.Orleans.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Im.Orleans.Grains.Messages.Search;
@@ -17,7 +18,7 @@ internal static class MessageSearchRegistration
             var options = sp.GetRequiredService<IOptions<MessageStoreOptions>>().Value;
             return store switch
             {
-                SqliteMessageStore => new SqliteMessageSearch(options, store),
+                SqliteMessageStore => new SqliteMessageSearch(options, store, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteMessageSearch>>()),
                 PostgresMessageStore => new PostgresMessageSearch(options.PostgresConnectionString!, store, sp.GetRequiredService<PostgresDataSources>()),
                 _ => new ScanMessageSearch(store),
             };
