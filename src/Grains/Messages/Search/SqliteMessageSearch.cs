@@ -12,7 +12,8 @@ namespace Im.Orleans.Grains.Messages.Search;
 /// </summary>
 internal sealed class SqliteMessageSearch : IMessageSearch, IAsyncDisposable
 {
-    private static readonly TimeSpan IndexInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan IndexInterval = TimeSpan.FromSeconds(1);
+    private const long IndexChunkSize = 500;
     private readonly IMessageStore _store;
     private readonly SqliteConnectionFactory _connections;
     private readonly AsyncOnce _schema;
@@ -38,7 +39,7 @@ internal sealed class SqliteMessageSearch : IMessageSearch, IAsyncDisposable
         _indexLoop ??= IndexLoopAsync(_stopping.Token);
     }
 
-    /// <summary>Indexes every message queued so far; returns how many queue entries it took.</summary>
+    /// <summary>Indexes every message queued so far, in chunks; returns the queue position it reached (0: it was empty).</summary>
     internal async Task<long> IndexQueuedAsync(CancellationToken cancellationToken = default)
     {
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
@@ -48,26 +49,63 @@ internal sealed class SqliteMessageSearch : IMessageSearch, IAsyncDisposable
             return await Task.Run(() =>
             {
                 using var connection = _connections.Open();
-                using var transaction = connection.BeginTransaction(deferred: false);
-                using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = SqliteMessageSearchSql.QueueEnd;
-                var queueEnd = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-                if (queueEnd == 0) return 0L;
-                command.CommandText = SqliteMessageSearchSql.RowsEnd;
-                var rowsEnd = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-                command.CommandText = SqliteMessageSearchSql.IndexQueued;
-                command.Parameters.AddWithValue("$queueEnd", queueEnd);
-                command.Parameters.AddWithValue("$rowsEnd", rowsEnd);
-                command.ExecuteNonQuery();
-                transaction.Commit();
-                return queueEnd;
+                // The index and the queue entries it took commit together, so losing the last commit to a power cut
+                // only brings those entries back: no reason to flush each chunk like an acknowledged message.
+                Execute(connection, null, "PRAGMA synchronous = NORMAL;");
+                try
+                {
+                    var upTo = Scalar(connection, null, SqliteMessageSearchSql.QueueEnd);
+                    // Short chunks keep the log's single write lock free for the appends in between.
+                    for (var done = 0L; done < upTo;)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        done = IndexChunk(connection, upTo);
+                    }
+                    return upTo;
+                }
+                finally
+                {
+                    // The connection goes back to a pool that message writes may draw from.
+                    Execute(connection, null, "PRAGMA synchronous = FULL;");
+                }
             }, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _indexing.Release();
         }
+    }
+
+    private static long IndexChunk(SqliteConnection connection, long upTo)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var chunkEnd = Scalar(connection, transaction, SqliteMessageSearchSql.ChunkEnd, ("$chunk", IndexChunkSize), ("$upTo", upTo));
+        if (chunkEnd == 0) return upTo;
+        var rowsEnd = Scalar(connection, transaction, SqliteMessageSearchSql.RowsEnd);
+        Execute(connection, transaction, SqliteMessageSearchSql.IndexQueued, ("$queueEnd", chunkEnd), ("$rowsEnd", rowsEnd));
+        transaction.Commit();
+        return chunkEnd;
+    }
+
+    private static long Scalar(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, long Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, long Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        command.ExecuteNonQuery();
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, (string Name, long Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return command;
     }
 
     public async ValueTask DisposeAsync()

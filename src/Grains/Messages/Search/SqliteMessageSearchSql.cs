@@ -65,6 +65,9 @@ internal static class SqliteMessageSearchSql
 
     public const string QueueEnd = "SELECT COALESCE(MAX(id), 0) FROM message_search_queue;";
 
+    // A chunk of the queue: up to $chunk entries from its start, never past $upTo (the end when the pass began).
+    public const string ChunkEnd = "SELECT COALESCE(MIN(MIN(id) + $chunk - 1, $upTo), 0) FROM message_search_queue WHERE id <= $upTo;";
+
     public const string RowsEnd = "SELECT COALESCE(MAX(id), 0) FROM message_search_rows;";
 
     // Queued keys whose message is gone (deleted) or no longer text are skipped; a key queued twice is indexed once.
