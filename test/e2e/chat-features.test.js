@@ -1,48 +1,26 @@
 // Issue 12's features in the web client, in Chromium at 1280x800 and 390x844 against the real gateway: profiles
 // (name and avatar, seen live by others), search (people, groups, messages, opening at the hit), read receipts from
 // the server on every device, edit / delete for me / reactions, group administration with system messages.
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startGateway } from "./lib/gateway.js";
-import { ChatClient, TRANSPORTS, newClientMsgId, sendText } from "./lib/chat.js";
+import { newClientMsgId, sendText } from "./lib/chat.js";
 import {
-  DESKTOP, PHONE, assertInViewport, assertNoRawErrors, byTestId, convItem, launchBrowser, message, newUser,
-  openChat, sendInUi, shot, signedInPage, solidPng,
+  DESKTOP, PHONE, assertInViewport, assertNoRawErrors, byTestId, convItem, message, newUser,
+  openChat, sendInUi, shot, solidPng, uiSuite,
 } from "./lib/ui.js";
 
-let gateway;
-let browser;
-const pages = [];
-
-before(async () => {
-  // A small offline queue, so a short absence overflows it and the server asks the client to Sync.
-  gateway = await startGateway({ name: "chat-features", config: ["RateLimit:Send:PerSecond=500", "RateLimit:Send:Burst=500", "Chat:Users:OfflineQueueLimit=5"] });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  for (const page of pages) assert.deepEqual(page.errors.map((e) => e.message), [], "no script errors in the page");
-  await browser?.close();
-  await gateway?.stop();
-});
-
-async function page(user, viewport) {
-  const p = await signedInPage(browser, gateway.url, user, viewport);
-  pages.push(p);
-  return p;
-}
-
-const client = (user) => ChatClient.connect(gateway.url, user.auth.token, TRANSPORTS[0][1], { name: user.userId });
+// A small offline queue, so a short absence overflows it and the server asks the client to Sync.
+const suite = uiSuite("chat-features", ["RateLimit:Send:PerSecond=500", "RateLimit:Send:Burst=500", "Chat:Users:OfflineQueueLimit=5"]);
 
 describe("chat features", { timeout: 600_000 }, () => {
   it("profile: a new name and picture show in my header and, live, in the other person's list and chat", async (t) => {
-    const olga = await newUser(gateway.url, "olga", "Olga");
-    const pavel = await newUser(gateway.url, "pavel", "Pavel");
-    const pavelClient = await client(pavel);
+    const olga = await newUser(suite.gateway.url, "olga", "Olga");
+    const pavel = await newUser(suite.gateway.url, "pavel", "Pavel");
+    const pavelClient = await suite.client(pavel);
     const id = (await pavelClient.invoke("OpenDirect", olga.userId)).conversationId;
     await sendText(pavelClient, id, "hi olga");
-    const me = await page(olga, DESKTOP);
-    const other = await page(pavel, PHONE);
+    const me = await suite.page(olga, DESKTOP);
+    const other = await suite.page(pavel, PHONE);
     await convItem(other, id).locator('[data-testid="conv-title"]', { hasText: "Olga" }).waitFor();
 
     await byTestId(me, "me-open").click();
@@ -64,7 +42,7 @@ describe("chat features", { timeout: 600_000 }, () => {
     await other.locator('#chat-avatar [data-testid="avatar-img"]').waitFor();
     // In a group, her messages carry her picture beside the bubble.
     const group = await pavelClient.invoke("CreateGroup", { title: "Choir", memberIds: [olga.userId] });
-    const olgaClient = await client(olga);
+    const olgaClient = await suite.client(olga);
     await sendText(olgaClient, group.conversationId, "sorry I am late");
     await openChat(other, group.conversationId);
     await message(other, "sorry I am late").locator('.avatar [data-testid="avatar-img"]').waitFor();
@@ -76,14 +54,14 @@ describe("chat features", { timeout: 600_000 }, () => {
   });
 
   it("search finds people by a word of their name, my groups by title and messages by words, and opens the hit", async (t) => {
-    const quinn = await newUser(gateway.url, "quinn", "Quinn Fabray");
-    const rosa = await newUser(gateway.url, "rosa", "Rosa Parksworth");
-    const rosaClient = await client(rosa);
+    const quinn = await newUser(suite.gateway.url, "quinn", "Quinn Fabray");
+    const rosa = await newUser(suite.gateway.url, "rosa", "Rosa Parksworth");
+    const rosaClient = await suite.client(rosa);
     const group = await rosaClient.invoke("CreateGroup", { title: "Glee club rehearsals", memberIds: [quinn.userId] });
     for (let i = 1; i <= 60; i++) await sendText(rosaClient, group.conversationId, i === 3 ? "the costume fitting is on thursday" : `filler line ${i}`);
 
     for (const viewport of [PHONE, DESKTOP]) {
-      const p = await page(quinn, viewport);
+      const p = await suite.page(quinn, viewport);
       await byTestId(p, "new-direct-input").fill("parksw");
       const person = p.locator(`[data-testid="search-person"][data-user-id="${rosa.userId}"]`);
       await person.filter({ hasText: "Rosa Parksworth" }).waitFor();
@@ -106,25 +84,24 @@ describe("chat features", { timeout: 600_000 }, () => {
       await assertInViewport(found.locator(".bubble"), "the message found");
       await shot(p, `ui-search-hit-${viewport.width}.png`);
       await assertNoRawErrors(p, "search");
-      await p.context().close();
-      pages.splice(pages.indexOf(p), 1);
+      await suite.closePage(p);
     }
     await rosaClient.stop();
   });
 
   it("read receipts come from the server: a second device of the sender shows Read too", async (t) => {
-    const sam = await newUser(gateway.url, "sam", "Sam");
-    const tia = await newUser(gateway.url, "tia", "Tia");
-    const tiaClient = await client(tia);
+    const sam = await newUser(suite.gateway.url, "sam", "Sam");
+    const tia = await newUser(suite.gateway.url, "tia", "Tia");
+    const tiaClient = await suite.client(tia);
     const id = (await tiaClient.invoke("OpenDirect", sam.userId)).conversationId;
-    const first = await page(sam, DESKTOP);
+    const first = await suite.page(sam, DESKTOP);
     await openChat(first, id);
     await sendInUi(first, "did you read this?");
     const seq = (await tiaClient.waitFor("message", (m) => m.text === "did you read this?")).seq;
     await tiaClient.invoke("MarkRead", id, seq);
     await message(first, "did you read this?").locator('[data-testid="receipt"][data-read="true"]').waitFor();
     // Another device (its own browser storage): the receipt comes from GetReads.
-    const second = await page(sam, PHONE);
+    const second = await suite.page(sam, PHONE);
     await openChat(second, id);
     await message(second, "did you read this?").locator('[data-testid="receipt"][data-read="true"]', { hasText: "Read" }).waitFor();
     assert.equal(await second.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("im.receipts")).length), 0, "no receipts in localStorage");
@@ -133,13 +110,13 @@ describe("chat features", { timeout: 600_000 }, () => {
   });
 
   it("edit, delete for me and reactions, live on the other side", async (t) => {
-    const uma = await newUser(gateway.url, "uma", "Uma");
-    const vic = await newUser(gateway.url, "vic", "Vic");
-    const vicClient = await client(vic);
+    const uma = await newUser(suite.gateway.url, "uma", "Uma");
+    const vic = await newUser(suite.gateway.url, "vic", "Vic");
+    const vicClient = await suite.client(vic);
     const id = (await vicClient.invoke("OpenDirect", uma.userId)).conversationId;
     await sendText(vicClient, id, "a message to delete for me");
-    const p = await page(uma, PHONE);
-    const other = await page(vic, DESKTOP);
+    const p = await suite.page(uma, PHONE);
+    const other = await suite.page(vic, DESKTOP);
     await openChat(p, id);
     await openChat(other, id);
 
@@ -175,12 +152,12 @@ describe("chat features", { timeout: 600_000 }, () => {
   });
 
   it("group administration: rename, roles, mute and remove from the info dialog, with system lines", async (t) => {
-    const wes = await newUser(gateway.url, "wes", "Wes");
-    const xia = await newUser(gateway.url, "xia", "Xia");
-    const yan = await newUser(gateway.url, "yan", "Yan");
-    const xiaClient = await client(xia);
+    const wes = await newUser(suite.gateway.url, "wes", "Wes");
+    const xia = await newUser(suite.gateway.url, "xia", "Xia");
+    const yan = await newUser(suite.gateway.url, "yan", "Yan");
+    const xiaClient = await suite.client(xia);
     for (const viewport of [PHONE, DESKTOP]) {
-      const p = await page(wes, viewport);
+      const p = await suite.page(wes, viewport);
       await byTestId(p, "new-group-button").click();
       await byTestId(p, "group-title").fill(`Book club ${viewport.width}`);
       await byTestId(p, "group-members").fill(`${xia.userId} ${yan.userId}`);
@@ -210,19 +187,18 @@ describe("chat features", { timeout: 600_000 }, () => {
       const muted = await xiaClient.invoke("Send", { conversationId: id, clientMsgId: newClientMsgId(), kind: "text", text: "still here" }).then(() => "sent", (e) => e.message);
       assert.equal(muted, "sent", "the admin is not muted");
       await assertNoRawErrors(p, "group admin");
-      await p.context().close();
-      pages.splice(pages.indexOf(p), 1);
+      await suite.closePage(p);
     }
     await xiaClient.stop();
   });
 
   it("a muted member sees why they cannot send instead of a composer, and writes again once unmuted", async (t) => {
-    const zoe = await newUser(gateway.url, "zoe", "Zoe");
-    const abe = await newUser(gateway.url, "abe", "Abe");
-    const zoeClient = await client(zoe);
+    const zoe = await newUser(suite.gateway.url, "zoe", "Zoe");
+    const abe = await newUser(suite.gateway.url, "abe", "Abe");
+    const zoeClient = await suite.client(zoe);
     const group = await zoeClient.invoke("CreateGroup", { title: "Quiet room", memberIds: [abe.userId] });
     await zoeClient.invoke("SetMuted", group.conversationId, abe.userId, true);
-    const p = await page(abe, PHONE);
+    const p = await suite.page(abe, PHONE);
     await openChat(p, group.conversationId);
     await p.locator('[data-testid="system-text"]', { hasText: "Zoe muted you" }).waitFor();
     // The composer gives way to the reason; once unmuted it is back.
@@ -238,12 +214,12 @@ describe("chat features", { timeout: 600_000 }, () => {
   });
 
   it("after an absence longer than the offline queue, every message shows (the sync event)", async () => {
-    const bea = await newUser(gateway.url, "bea", "Bea");
-    const cal = await newUser(gateway.url, "cal", "Cal");
-    const calClient = await client(cal);
+    const bea = await newUser(suite.gateway.url, "bea", "Bea");
+    const cal = await newUser(suite.gateway.url, "cal", "Cal");
+    const calClient = await suite.client(cal);
     const id = (await calClient.invoke("OpenDirect", bea.userId)).conversationId;
     await sendText(calClient, id, "before the absence");
-    const p = await page(bea, DESKTOP);
+    const p = await suite.page(bea, DESKTOP);
     await openChat(p, id);
     await message(p, "before the absence").waitFor();
     // The page goes offline (its connection closed, as a network drop would); Cal writes more than the queue holds.

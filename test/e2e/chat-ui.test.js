@@ -2,45 +2,21 @@
 // of protocol errors, the narrow layout, the header's display name, a reload that keeps the open conversation,
 // block with visible state and undo, the message list's time grouping / day separator / unread divider / jump to
 // latest, replies, contacts and the searching "new chat", voice and video messages recorded with the fake devices.
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startGateway } from "./lib/gateway.js";
-import { ChatClient, TRANSPORTS, newClientMsgId, sendText } from "./lib/chat.js";
+import { newClientMsgId, sendText } from "./lib/chat.js";
 import {
-  DESKTOP, PHONE, assertInViewport, assertNoRawErrors, byTestId, convItem, launchBrowser, message, newUser, openChat,
-  sendInUi, shot, signedInPage, waitConnected,
+  DESKTOP, PHONE, assertInViewport, assertNoRawErrors, byTestId, convItem, message, newUser, openChat,
+  sendInUi, shot, uiSuite, waitConnected,
 } from "./lib/ui.js";
 
-let gateway;
-let browser;
-const pages = [];
-
-before(async () => {
-  gateway = await startGateway({ name: "chat-ui", config: ["RateLimit:Send:PerSecond=500", "RateLimit:Send:Burst=500"] });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  for (const page of pages) assert.deepEqual(page.errors.map((e) => e.message), [], "no script errors in the page");
-  await browser?.close();
-  await gateway?.stop();
-});
-
-async function page(user, viewport) {
-  const p = await signedInPage(browser, gateway.url, user, viewport);
-  pages.push(p);
-  return p;
-}
-
-async function client(user) {
-  return ChatClient.connect(gateway.url, user.auth.token, TRANSPORTS[0][1], { name: user.userId });
-}
+const suite = uiSuite("chat-ui", ["RateLimit:Send:PerSecond=500", "RateLimit:Send:Burst=500"]);
 
 describe("chat UI", { timeout: 600_000 }, () => {
   it("sign-in errors are plain sentences", async () => {
-    const context = await browser.newContext({ viewport: PHONE });
+    const context = await suite.browser.newContext({ viewport: PHONE });
     const p = await context.newPage();
-    await p.goto(gateway.url);
+    await p.goto(suite.gateway.url);
     await byTestId(p, "auth-tab-register").click();
     await byTestId(p, "auth-userid").fill("shorty-pass");
     await byTestId(p, "auth-password").fill("short");
@@ -48,7 +24,7 @@ describe("chat UI", { timeout: 600_000 }, () => {
     await byTestId(p, "auth-error").filter({ hasText: "The password must be 8 to 128 characters long." }).waitFor();
     await assertNoRawErrors(p, "short password");
 
-    const taken = await newUser(gateway.url, "taken", "Taken");
+    const taken = await newUser(suite.gateway.url, "taken", "Taken");
     await byTestId(p, "auth-userid").fill(taken.userId);
     await byTestId(p, "auth-password").fill("long enough password");
     await byTestId(p, "auth-submit").click();
@@ -62,14 +38,14 @@ describe("chat UI", { timeout: 600_000 }, () => {
   });
 
   it("at 390 px a long name keeps the list, status, sign-out, + Group, times and badges on screen; header shows the display name", async () => {
-    const alice = await newUser(gateway.url, "alice", "Alice Liddell");
+    const alice = await newUser(suite.gateway.url, "alice", "Alice Liddell");
     const longName = "Bartholomew-Maximilian-Fitzgerald-Wolfeschlegelsteinhausenberger"; // 64, the longest allowed, one word
-    const bart = await newUser(gateway.url, "bart", longName);
-    const bartClient = await client(bart);
+    const bart = await newUser(suite.gateway.url, "bart", longName);
+    const bartClient = await suite.client(bart);
     const id = (await bartClient.invoke("OpenDirect", alice.userId)).conversationId;
     await sendText(bartClient, id, `A very long first line that goes on and on without a break ${"x".repeat(200)}`);
 
-    const p = await page(alice, PHONE);
+    const p = await suite.page(alice, PHONE);
     // Signed in through the form (the answer has no display name): the header shows the name, not the id.
     await byTestId(p, "me-name").filter({ hasText: "Alice Liddell" }).waitFor();
     const item = convItem(p, id);
@@ -93,14 +69,14 @@ describe("chat UI", { timeout: 600_000 }, () => {
   });
 
   it("a reload reopens the open conversation; Block shows its state and Unblock undoes it (390 px and desktop)", async () => {
-    const carol = await newUser(gateway.url, "carol", "Carol");
-    const dave = await newUser(gateway.url, "dave", "Dave");
-    const daveClient = await client(dave);
+    const carol = await newUser(suite.gateway.url, "carol", "Carol");
+    const dave = await newUser(suite.gateway.url, "dave", "Dave");
+    const daveClient = await suite.client(dave);
     const id = (await daveClient.invoke("OpenDirect", carol.userId)).conversationId;
     await sendText(daveClient, id, "hello carol");
 
     for (const viewport of [PHONE, DESKTOP]) {
-      const p = await page(carol, viewport);
+      const p = await suite.page(carol, viewport);
       await openChat(p, id);
       await message(p, "hello carol").waitFor();
       await p.reload();
@@ -120,21 +96,20 @@ describe("chat UI", { timeout: 600_000 }, () => {
       await byTestId(p, "block-button").filter({ hasText: /^Block$/ }).waitFor();
       await sendText(daveClient, id, `back again ${viewport.width}`);
       await message(p, `back again ${viewport.width}`).waitFor();
-      await p.context().close();
-      pages.splice(pages.indexOf(p), 1);
+      await suite.closePage(p);
     }
     await daveClient.stop();
   });
 
   it("a refused send and a dropped connection read as sentences; the message goes out when the connection is back", async () => {
-    const erin = await newUser(gateway.url, "erin", "Erin");
-    const fred = await newUser(gateway.url, "fred", "Fred");
-    const fredClient = await client(fred);
+    const erin = await newUser(suite.gateway.url, "erin", "Erin");
+    const fred = await newUser(suite.gateway.url, "fred", "Fred");
+    const fredClient = await suite.client(fred);
     const id = (await fredClient.invoke("OpenDirect", erin.userId)).conversationId;
     await sendText(fredClient, id, "hi erin");
     await fredClient.invoke("Block", erin.userId);
 
-    const p = await page(erin, PHONE);
+    const p = await suite.page(erin, PHONE);
     await openChat(p, id);
     await sendInUi(p, "are you there?");
     await byTestId(p, "toast").filter({ hasText: "This person is not accepting your messages." }).waitFor();
@@ -153,13 +128,13 @@ describe("chat UI", { timeout: 600_000 }, () => {
   });
 
   it("the message list groups times, separates days, marks where I left off and jumps to the latest", async () => {
-    const gina = await newUser(gateway.url, "gina", "Gina");
-    const hank = await newUser(gateway.url, "hank", "Hank");
-    const hankClient = await client(hank);
+    const gina = await newUser(suite.gateway.url, "gina", "Gina");
+    const hank = await newUser(suite.gateway.url, "hank", "Hank");
+    const hankClient = await suite.client(hank);
     const id = (await hankClient.invoke("OpenDirect", gina.userId)).conversationId;
     await sendText(hankClient, id, "first, already read");
     for (const viewport of [DESKTOP, PHONE]) {
-      const p = await page(gina, viewport);
+      const p = await suite.page(gina, viewport);
       await openChat(p, id);
       await message(p, "first, already read").waitFor();
       if (viewport === DESKTOP) {
@@ -197,19 +172,18 @@ describe("chat UI", { timeout: 600_000 }, () => {
       await byTestId(p, "jump-latest").click();
       await byTestId(p, "jump-latest").waitFor({ state: "hidden" });
       await assertInViewport(message(p, `newest ${viewport.width}`), "the newest message after the jump");
-      await p.context().close();
-      pages.splice(pages.indexOf(p), 1);
+      await suite.closePage(p);
     }
     await hankClient.stop();
   });
 
   it("reply quotes the original for both people", async () => {
-    const ivy = await newUser(gateway.url, "ivy", "Ivy");
-    const jack = await newUser(gateway.url, "jack", "Jack");
-    const jackClient = await client(jack);
+    const ivy = await newUser(suite.gateway.url, "ivy", "Ivy");
+    const jack = await newUser(suite.gateway.url, "jack", "Jack");
+    const jackClient = await suite.client(jack);
     const id = (await jackClient.invoke("OpenDirect", ivy.userId)).conversationId;
     await sendText(jackClient, id, "Lunch at noon?");
-    const p = await page(ivy, PHONE);
+    const p = await suite.page(ivy, PHONE);
     await openChat(p, id);
     await message(p, "Lunch at noon?").locator(".bubble").click();
     await byTestId(p, "menu-reply").click();
@@ -223,17 +197,17 @@ describe("chat UI", { timeout: 600_000 }, () => {
     const pushed = await jackClient.waitFor("message", (m) => m.text === "Yes, see you there");
     assert.equal(pushed.replyToSeq, 1, "the reply names the original's seq");
     // A page that never held the original fetches it for the quote.
-    const fresh = await page(jack, DESKTOP);
+    const fresh = await suite.page(jack, DESKTOP);
     await openChat(fresh, id);
     await message(fresh, "Yes, see you there").locator('[data-testid="reply-quote"]', { hasText: "Lunch at noon?" }).waitFor();
     await jackClient.stop();
   });
 
   it("contacts: add, list with names, remove; blocked people listed with Unblock; the search box finds people", async () => {
-    const kim = await newUser(gateway.url, "kim", "Kim Possible");
-    const leo = await newUser(gateway.url, "leo", "Leo Tolstoy");
+    const kim = await newUser(suite.gateway.url, "kim", "Kim Possible");
+    const leo = await newUser(suite.gateway.url, "leo", "Leo Tolstoy");
     for (const viewport of [PHONE, DESKTOP]) {
-      const p = await page(kim, viewport);
+      const p = await suite.page(kim, viewport);
       await byTestId(p, "tab-contacts").click();
       await byTestId(p, "add-contact-input").fill("nobody-here-123");
       await byTestId(p, "add-contact-submit").click();
@@ -266,19 +240,18 @@ describe("chat UI", { timeout: 600_000 }, () => {
       await blocked.waitFor({ state: "detached" });
       await row.locator('[data-testid="contact-remove"]').click();
       await row.waitFor({ state: "detached" });
-      await p.context().close();
-      pages.splice(pages.indexOf(p), 1);
+      await suite.closePage(p);
     }
   });
 
   it("voice and video messages are recorded, sent and play for the other person", async () => {
-    const mia = await newUser(gateway.url, "mia", "Mia");
-    const ned = await newUser(gateway.url, "ned", "Ned");
-    const nedClient = await client(ned);
+    const mia = await newUser(suite.gateway.url, "mia", "Mia");
+    const ned = await newUser(suite.gateway.url, "ned", "Ned");
+    const nedClient = await suite.client(ned);
     const id = (await nedClient.invoke("OpenDirect", mia.userId)).conversationId;
     await sendText(nedClient, id, "send me a voice note");
-    const p = await page(mia, PHONE);
-    const other = await page(ned, DESKTOP);
+    const p = await suite.page(mia, PHONE);
+    const other = await suite.page(ned, DESKTOP);
     await openChat(p, id);
     await openChat(other, id);
     for (const kind of ["voice", "video"]) {

@@ -1,12 +1,13 @@
 // Driving the web client in Chromium for the chat UI tests: one browser (with fake camera and microphone), signed-in
 // pages at a chosen size, and checks of what a person sees (visible, inside the viewport, no protocol codes).
 import assert from "node:assert/strict";
+import { after, before } from "node:test";
 import { mkdirSync } from "node:fs";
 import { deflateSync } from "node:zlib";
 import path from "node:path";
 import { chromium } from "playwright-core";
-import { artifactsDir } from "./gateway.js";
-import { login, register, uid } from "./chat.js";
+import { artifactsDir, startGateway } from "./gateway.js";
+import { ChatClient, TRANSPORTS, login, register, uid } from "./chat.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -19,6 +20,39 @@ export const PHONE = { width: 390, height: 844 };
 export function launchBrowser() {
   mkdirSync(artifactsDir, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
+}
+
+/**
+ * One gateway and one Chromium for a whole test file: signed-in pages per user and size, hub clients (WebSockets),
+ * and the check that no page threw a script error (at its close, or at the end for pages left open).
+ */
+export function uiSuite(name, config) {
+  const suite = {
+    gateway: null,
+    browser: null,
+    pages: [],
+    async page(user, viewport) {
+      const p = await signedInPage(suite.browser, suite.gateway.url, user, viewport);
+      suite.pages.push(p);
+      return p;
+    },
+    async closePage(p) {
+      suite.pages.splice(suite.pages.indexOf(p), 1);
+      await p.context().close();
+      assert.deepEqual(p.errors.map((e) => e.message), [], "no script errors in the page");
+    },
+    client: (user) => ChatClient.connect(suite.gateway.url, user.auth.token, TRANSPORTS[0][1], { name: user.userId }),
+  };
+  before(async () => {
+    suite.gateway = await startGateway({ name, config });
+    suite.browser = await launchBrowser();
+  });
+  after(async () => {
+    for (const p of suite.pages) assert.deepEqual(p.errors.map((e) => e.message), [], "no script errors in the page");
+    await suite.browser?.close();
+    await suite.gateway?.stop();
+  });
+  return suite;
 }
 
 export const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
