@@ -79,11 +79,6 @@ internal sealed partial class ConversationGrain : Grain
 
     private HashSet<string> AllowedReactions => [.. _options.Reactions.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
-    /// <summary>A stored message by seq, from the recent cache or the log; not_found when there is none.</summary>
-    private async Task<Message> FindMessageAsync(long seq) =>
-        _recent.Find(seq) ?? (seq >= 1 && seq <= _lastSeq ? (await _store.ReadAfterAsync(Id, seq - 1, 1)).FirstOrDefault(m => m.Seq == seq) : null)
-        ?? throw ChatException.NotFound($"Message {seq} of {Id} does not exist.");
-
     /// <summary>Puts a changed row into the caches that hold it.</summary>
     private void Cache(Message changed)
     {

@@ -51,8 +51,7 @@ internal sealed partial class ConversationGrain : Grain
     public async Task Recall(string userId, long seq)
     {
         RequireMember(userId);
-        var message = _recent.Find(seq) ?? (seq >= 1 && seq <= _lastSeq ? (await _store.ReadAfterAsync(Id, seq - 1, 1)).FirstOrDefault(m => m.Seq == seq) : null)
-            ?? throw ChatException.NotFound($"Message {seq} of {Id} does not exist.");
+        var message = await FindMessageAsync(seq);
         if (message.SenderId != userId) throw ChatException.Forbidden("Only the sender may recall a message.");
         if (message.Kind == MessageKinds.System) throw ChatException.Forbidden("A system message cannot be recalled.");
         if (message.Recalled) return;
@@ -83,4 +82,9 @@ internal sealed partial class ConversationGrain : Grain
     }
 
     private int PageSize(int limit) => Math.Clamp(limit <= 0 ? _options.MaxPageSize : limit, 1, _options.MaxPageSize);
+
+    /// <summary>A stored message by seq, from the recent cache or the log; not_found when there is none.</summary>
+    private async Task<Message> FindMessageAsync(long seq) =>
+        _recent.Find(seq) ?? (seq >= 1 && seq <= _lastSeq ? (await _store.ReadAfterAsync(Id, seq - 1, 1)).FirstOrDefault(m => m.Seq == seq) : null)
+        ?? throw ChatException.NotFound($"Message {seq} of {Id} does not exist.");
 }

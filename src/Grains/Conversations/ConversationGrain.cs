@@ -73,7 +73,7 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
 
     public Task<ConversationStateView> GetState() => Task.FromResult(new ConversationStateView(
         Id, State.Exists, State.Kind, State.Title, State.CreatedAt,
-        [.. State.Members.Select(m => new MemberView(m.UserId, m.Role, m.DisplayName, m.AvatarUrl, m.Muted))],
+        [.. State.Members.Select(MemberViewOf)],
         _lastSeq, _recent.Count, _inFlight.Count));
 
     private MemberState RequireMember(string userId)
@@ -91,7 +91,7 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
 
     private ConversationView ViewFor(string userId)
     {
-        var members = State.Members.Select(m => new MemberView(m.UserId, m.Role, m.DisplayName, m.AvatarUrl, m.Muted)).ToList();
+        var members = State.Members.Select(MemberViewOf).ToList();
         var title = State.Kind == ConversationKinds.Direct
             ? State.Members.FirstOrDefault(m => m.UserId != userId)?.UserId ?? userId
             : State.Title;
@@ -133,12 +133,16 @@ internal sealed partial class ConversationGrain : Grain, IConversationGrain
     {
         foreach (var member in State.Members.Where(m => m.DisplayName is null))
         {
-            member.DisplayName = profiles.GetValueOrDefault(member.UserId)?.DisplayName ?? member.UserId;
-            member.AvatarUrl = profiles.GetValueOrDefault(member.UserId)?.AvatarUrl;
+            var profile = profiles.GetValueOrDefault(member.UserId);
+            member.DisplayName = profile?.DisplayName ?? member.UserId;
+            member.AvatarUrl = profile?.AvatarUrl;
         }
     }
 
     private IEnumerable<string> MemberIds => State.Members.Select(m => m.UserId);
+
+    private static MemberView MemberViewOf(MemberState member) =>
+        new(member.UserId, member.Role, member.DisplayName, member.AvatarUrl, member.Muted);
 
     /// <summary>Tells users their view of this conversation changed (one-way, so a slow user grain never blocks this one).</summary>
     private void NotifyChanged(IEnumerable<string> userIds, bool removed = false)
