@@ -95,8 +95,16 @@ export function convItem(page, conversationId) {
 
 export async function openChat(page, conversationId) {
   if (await page.evaluate(() => innerWidth <= 760) && await byTestId(page, "back").isVisible()) await byTestId(page, "back").click();
-  await convItem(page, conversationId).click();
-  await page.waitForFunction((id) => window.__im.activeConversationId === id, conversationId);
+  // The list may redraw the row just as it is clicked (a push arrived); click again until the chat is the open one.
+  for (let attempt = 1; ; attempt++) {
+    await convItem(page, conversationId).click();
+    try {
+      await page.waitForFunction((id) => window.__im.activeConversationId === id, conversationId, { timeout: attempt < 5 ? 4000 : TIMEOUT });
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+    }
+  }
 }
 
 export async function sendInUi(page, text) {
@@ -110,8 +118,12 @@ export function message(page, text) {
 
 /** The element is shown and lies wholly inside the page's viewport (nothing pushed off screen). */
 export async function assertInViewport(locator, what) {
-  await locator.waitFor({ state: "visible" });
-  const box = await locator.boundingBox();
+  // A redraw (a push arrived) can replace the node between the wait and the measure: measure the new one then.
+  let box = null;
+  for (let attempt = 0; attempt < 10 && !box; attempt++) {
+    await locator.waitFor({ state: "visible" });
+    box = await locator.boundingBox();
+  }
   const size = locator.page().viewportSize();
   assert.ok(box, `${what} has a box`);
   assert.ok(box.x >= -0.5 && box.y >= -0.5 && box.x + box.width <= size.width + 0.5 && box.y + box.height <= size.height + 0.5,
